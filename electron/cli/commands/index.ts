@@ -1,0 +1,23 @@
+import type { Command } from '../command.ts';
+import { connectAddCommand, connectListCommand, connectRemoveCommand } from './connect.ts';
+import { demoCommand } from './demo.ts';
+import { importCommand } from './import.ts';
+import { metersCommand } from './meters.ts';
+import { runsCommand } from './runs.ts';
+import { serveCommand } from './serve.ts';
+import { simulateCommand } from './simulate.ts';
+import { syncCommand } from './sync.ts';
+
+/** Every command, in the order help and the README list them. */
+export const COMMANDS: Command[] = [
+  demoCommand,
+  connectAddCommand,
+  connectListCommand,
+  connectRemoveCommand,
+  syncCommand,
+  runsCommand,
+  importCommand,
+  metersCommand,
+  serveCommand,
+  simulateCommand,
+];

@@ -1,0 +1,67 @@
+import { randomBytes } from 'node:crypto';
+import { writeFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { startSimulator } from '../../core/simulator/index.ts';
+import { StackmeterError } from '../../shared/result.ts';
+import { EXIT, type Command, type OptionValues } from '../command.ts';
+
+export function intOption(options: OptionValues, name: string, fallback: number): number {
+  const raw = options[name];
+  if (raw === undefined) return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < 0) {
+    throw new StackmeterError('INVALID_ARGUMENT', `--${name} must be a whole number, not "${String(raw)}".`);
+  }
+  return value;
+}
+
+export const simulateCommand: Command = {
+  name: 'simulate',
+  summary: 'Run a simulated Azure Stack Hub (ARM, AD FS, usage, subscriptions, fabric) over HTTPS on 127.0.0.1',
+  details:
+    'The simulator makes its own CA and writes it to --ca-out; clients must trust it explicitly (--ca). Its usage\n' +
+    'is deterministic for a given --seed. It runs until Ctrl-C.',
+  positionals: [],
+  options: {
+    port: { type: 'string', placeholder: '<n>', description: 'Port to listen on (default: any free port)' },
+    seed: { type: 'string', placeholder: '<n>', description: 'Seed of the synthetic stamp (default: 1)' },
+    tenants: { type: 'string', placeholder: '<n>', description: 'Number of tenants (default: 6)' },
+    scale: { type: 'string', placeholder: '<n>', description: 'Multiplies the resources per subscription (default: 1)' },
+    'client-id': { type: 'string', placeholder: '<id>', description: 'Client ID the simulated AD FS accepts (default: stackmeter-demo)' },
+    'client-secret-env': {
+      type: 'string',
+      placeholder: '<VAR>',
+      description: 'Environment variable holding the secret it accepts (default: STACKMETER_SIM_SECRET; made up when unset)',
+    },
+    'ca-out': { type: 'string', placeholder: '<file>', description: 'Where to write the CA certificate (default: ./stackmeter-simulator-ca.pem)' },
+  },
+  async run(ctx, options) {
+    const secretVar = typeof options['client-secret-env'] === 'string' ? options['client-secret-env'] : 'STACKMETER_SIM_SECRET';
+    const givenSecret = process.env[secretVar];
+    const clientSecret = givenSecret || randomBytes(18).toString('base64url');
+    const sim = await startSimulator({
+      port: intOption(options, 'port', 0),
+      seed: intOption(options, 'seed', 1),
+      tenants: intOption(options, 'tenants', 6),
+      scale: intOption(options, 'scale', 1),
+      clientId: typeof options['client-id'] === 'string' ? options['client-id'] : undefined,
+      clientSecret,
+    });
+    const caPath = resolve(typeof options['ca-out'] === 'string' ? options['ca-out'] : 'stackmeter-simulator-ca.pem');
+    writeFileSync(caPath, sim.caPem);
+    if (ctx.json) {
+      ctx.out(JSON.stringify({ url: sim.url, caFile: caPath, clientId: sim.clientId, secretVariable: secretVar,
+        providerSubscriptionId: sim.providerSubscriptionId }));
+    } else {
+      ctx.out(`Simulated Azure Stack Hub at ${sim.url} (CA: ${caPath})`);
+      // The secret belongs to this throw-away simulator only; it is shown so that another shell can connect to it.
+      if (!givenSecret) ctx.out(`Its AD FS accepts this secret:  export ${secretVar}=${clientSecret}`);
+      ctx.out(`Connect:  stackmeter connect add sim --arm ${sim.url} --client-id ${sim.clientId} ` +
+        `--client-secret-env ${secretVar} --ca ${caPath}`);
+      ctx.out('Press Ctrl-C to stop.');
+    }
+    await ctx.interrupted;
+    await sim.close();
+    return EXIT.ok;
+  },
+};

@@ -1,0 +1,36 @@
+import type { EventName, Handlers, StackmeterEvents } from '../shared/contract.ts';
+import type { ImportFileResult } from '../shared/domain.ts';
+
+export interface Clock {
+  now(): Date;
+}
+
+export interface Logger {
+  info(message: string, fields?: Record<string, unknown>): void;
+  warn(message: string, fields?: Record<string, unknown>): void;
+  error(message: string, fields?: Record<string, unknown>): void;
+}
+
+export interface CoreOptions {
+  /** Path of the SQLite cache file; created with its folder when missing. */
+  dbPath: string;
+  clock?: Clock;
+  log?: Logger;
+  /** Environment used to resolve `env:` secrets; defaults to process.env. */
+  env?: Record<string, string | undefined>;
+}
+
+export type Unsubscribe = () => void;
+
+/**
+ * The object behind every front door (CLI, browser-mode server, Electron main). It implements the contract and adds
+ * what only trusted, local callers use (file imports by path, closing the cache).
+ */
+export interface Core extends Handlers {
+  on<E extends EventName>(event: E, listener: (payload: StackmeterEvents[E]) => void): Unsubscribe;
+  /** Resolves when the given sync run has ended (used by the CLI, which runs in the foreground). */
+  waitForRun(runId: number): Promise<void>;
+  importFiles(paths: string[], options?: { connection?: string }): Promise<ImportFileResult[]>;
+  /** Cancels running syncs, waits for them to record their end, then closes the cache. */
+  close(): Promise<void>;
+}

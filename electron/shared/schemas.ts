@@ -1,0 +1,73 @@
+import { z } from 'zod';
+import type { Args, Method } from './contract.ts';
+
+/**
+ * Argument schemas, one per contract method. Both transports parse incoming arguments with these before the core sees
+ * them, so a renderer bug or a hostile page cannot hand the core a malformed value. The mapped type makes a missing
+ * schema a compile error.
+ */
+const name = z.string().trim().min(1, 'is required').max(64, 'is longer than 64 characters')
+  .regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, 'may contain letters, digits, dot, dash and underscore only');
+
+const httpsUrl = z.string().trim().url('is not a URL').refine((u) => u.startsWith('https://'), 'must start with https://');
+
+const guid = z.string().trim().regex(/^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/, 'is not a GUID');
+
+const secret = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('env'), variable: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'is not an environment variable name') }),
+  z.object({ kind: z.literal('session'), value: z.string().min(1, 'is required') }),
+]);
+
+/** A date (YYYY-MM-DD) or an hour-aligned UTC time; the core checks the order and alignment. */
+const reportedTime = z.string().regex(/^\d{4}-\d{2}-\d{2}(T\d{2}(:00(:00(\.0+)?)?)?(Z|\+00:00)?)?$/, 'is not a UTC date or hour (YYYY-MM-DD or YYYY-MM-DDTHH:00:00Z)');
+
+export const connectionInputSchema = z.object({
+  name,
+  armEndpoint: httpsUrl,
+  clientId: z.string().trim().min(1, 'is required'),
+  secret,
+  caPem: z.string().includes('-----BEGIN CERTIFICATE-----', { message: 'is not a PEM certificate' }).optional(),
+  subscriptionId: guid.optional(),
+});
+
+export const syncRequestSchema = z.object({
+  connection: name,
+  from: reportedTime,
+  to: reportedTime,
+  granularity: z.enum(['Hourly', 'Daily']),
+});
+
+export const meterQuerySchema = z.object({
+  connection: name.optional(),
+  seenOnly: z.boolean().optional(),
+});
+
+type ArgSchemas = { [M in Method]: z.ZodType<Args<M>> };
+
+export const argSchemas: ArgSchemas = {
+  'app:info': z.tuple([]),
+  'connections:list': z.tuple([]),
+  'connections:add': z.tuple([connectionInputSchema]),
+  'connections:remove': z.tuple([name]),
+  'sync:start': z.tuple([syncRequestSchema]),
+  'sync:cancel': z.tuple([z.number().int().positive()]),
+  'sync:runs': z.tuple([z.number().int().min(1).max(1000).optional()]),
+  'overview:get': z.tuple([]),
+  'meters:list': z.tuple([meterQuerySchema.optional()]),
+};
+
+export const METHODS = Object.keys(argSchemas) as Method[];
+
+export function isMethod(value: string): value is Method {
+  return Object.hasOwn(argSchemas, value);
+}
+
+/** Turns a zod failure into one sentence naming the field, e.g. `armEndpoint must start with https://`. */
+export function describeIssues(error: z.ZodError): string {
+  return error.issues
+    .map((issue) => {
+      const path = issue.path.filter((p) => typeof p !== 'number' || issue.path.length === 1).join('.');
+      return path ? `${path} ${issue.message}` : issue.message;
+    })
+    .join('; ');
+}

@@ -1,0 +1,52 @@
+import { AllCommunityModule, ModuleRegistry, themeQuartz } from 'ag-grid-community';
+import type { ColDef, ValueFormatterParams } from 'ag-grid-community';
+import { formatCount } from '../format/numbers.ts';
+import { formatUtc, formatUtcCompact, formatUtcDate, localTitle } from '../format/time.ts';
+
+ModuleRegistry.registerModules([AllCommunityModule]);
+
+/** One grid look for every table: Quartz, tightened for a dense console and matched to the app's type and colours. */
+export const gridTheme = themeQuartz.withParams({
+  fontFamily: 'inherit',
+  fontSize: 12,
+  headerFontSize: 12,
+  headerFontWeight: 600,
+  spacing: 4,
+  cellHorizontalPadding: 8,
+  rowHeight: 28,
+  headerHeight: 32,
+  accentColor: '#2563eb',
+  borderColor: '#e2e8f0',
+  headerBackgroundColor: '#f8fafc',
+  oddRowBackgroundColor: '#fcfdfe',
+  wrapperBorderRadius: 6,
+});
+
+/**
+ * A column of ISO UTC times: shown in UTC without the suffix (the header says UTC, which keeps the column narrow), or as
+ * the UTC day alone where the hour matters less than the width; the full UTC time and the local time on hover.
+ */
+export function utcTimeColumn<T>(colDef: ColDef<T> & { headerName: string }, dateOnly = false): ColDef<T> {
+  return {
+    width: 140,
+    valueFormatter: (p: ValueFormatterParams<T>) =>
+      (dateOnly ? formatUtcDate : formatUtcCompact)(p.value as string | null),
+    tooltipValueGetter: (p) => {
+      const value = p.value as string | null;
+      return value ? `${formatUtc(value)}\n${localTitle(value)}` : '';
+    },
+    ...colDef,
+    // Day-only columns are narrow: the header tooltip says UTC instead of the header text.
+    ...(dateOnly ? { headerTooltip: `${colDef.headerName}: UTC day` } : { headerName: `${colDef.headerName} (UTC)` }),
+  };
+}
+
+/** A right-aligned count column formatted in the user's locale. */
+export function countColumn<T>(colDef: ColDef<T>): ColDef<T> {
+  return {
+    width: 80,
+    type: 'rightAligned',
+    valueFormatter: (p: ValueFormatterParams<T>) => (typeof p.value === 'number' ? formatCount(p.value) : ''),
+    ...colDef,
+  };
+}

@@ -1,0 +1,60 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { createInterface } from 'node:readline';
+
+const ROOT = resolve(import.meta.dirname, '../..');
+const CLI = join(ROOT, 'bin', 'stackmeter.js');
+
+export const SIM_SECRET = 'e2e-simulator-secret';
+export const SIM_CLIENT_ID = 'stackmeter-demo';
+
+export interface Stack {
+  dir: string;
+  caFile: string;
+  simulatorUrl: string;
+  consoleUrl: string;
+  stop(): Promise<void>;
+}
+
+/** Runs `stackmeter <args> --json` and resolves with the first JSON line it prints (its address), keeping it running. */
+function startCli(args: string[], env: NodeJS.ProcessEnv): Promise<{ child: ChildProcess; info: Record<string, string> }> {
+  const child = spawn(process.execPath, [CLI, ...args, '--json'], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  let stderr = '';
+  child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
+  return new Promise((resolvePromise, reject) => {
+    const lines = createInterface({ input: child.stdout! });
+    lines.once('line', (line) => resolvePromise({ child, info: JSON.parse(line) as Record<string, string> }));
+    child.once('exit', (code) => reject(new Error(`stackmeter ${args[0]} exited with ${code}: ${stderr}`)));
+  });
+}
+
+function stopChild(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null) return Promise.resolve();
+  return new Promise((done) => {
+    child.once('exit', () => done());
+    child.kill('SIGINT');
+  });
+}
+
+/** A simulated stamp and a browser-mode console on a fresh cache, both as real child processes of the CLI. */
+export async function startStack(): Promise<Stack> {
+  const dir = mkdtempSync(join(tmpdir(), 'stackmeter-e2e-'));
+  const caFile = join(dir, 'simulator-ca.pem');
+  const env = { ...process.env, STACKMETER_SIM_SECRET: SIM_SECRET };
+  const sim = await startCli(['simulate', '--ca-out', caFile, '--client-id', SIM_CLIENT_ID], env);
+  const server = await startCli(['serve', '--db', join(dir, 'cache.sqlite')], env);
+  return {
+    dir,
+    caFile,
+    simulatorUrl: sim.info.url!,
+    consoleUrl: server.info.url!,
+    async stop() {
+      await Promise.all([stopChild(server.child), stopChild(sim.child)]);
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+export const screenshotPath = (name: string): string => join(ROOT, 'test', 'e2e', 'screenshots', `${name}.png`);

@@ -1,0 +1,51 @@
+import { describe, expect, it } from 'vitest';
+import { CATALOG, canonicalMeterId, findCatalogMeter, meterMatchKey } from '../../../electron/core/meters/catalog.ts';
+
+describe('meter catalog', () => {
+  it('ships every documented meter with an ID (84; the FAQ\'s "Custom Worker Tiers" has none)', () => {
+    expect(CATALOG).toHaveLength(84);
+    expect(new Set(CATALOG.map((m) => meterMatchKey(m.meterId))).size).toBe(84);
+  });
+
+  it('gives every meter a name, a unit and a service, and only those facts', () => {
+    for (const m of CATALOG) {
+      expect(Object.keys(m).sort(), m.meterId).toEqual(['deprecated', 'meterId', 'name', 'service', 'unit']);
+      expect(m.meterId).toBe(m.meterId.toLowerCase());
+      expect(m.name && m.unit && m.service, m.meterId).toBeTruthy();
+    }
+  });
+
+  it('derives unit and service for the meters only the usage script lists', () => {
+    expect(findCatalogMeter('db658d61-ef2d-4888-9843-72f5c774fd3c')).toEqual({
+      meterId: 'db658d61-ef2d-4888-9843-72f5c774fd3c',
+      name: 'Small Basic App Service Hours',
+      unit: 'Hours',
+      service: 'App Service',
+      deprecated: false,
+    });
+    expect(findCatalogMeter('14496322-39cb-4d33-b67d-39b0c2de0c8e')).toMatchObject({
+      unit: 'Count of Disks*month',
+      service: 'Managed Disks',
+      deprecated: false,
+    });
+    expect(findCatalogMeter('d9aac1eb-a5d1-42f2-b617-9e3ea94fed88')).toMatchObject({
+      name: 'Managed Disk S40 (Disk * Hour)',
+      unit: 'Count of Disks*hours',
+      deprecated: true,
+    });
+  });
+
+  it('matches IDs whatever their case and hyphens', () => {
+    // The network meter is documented without hyphens; a producer that adds them still means the same meter.
+    expect(canonicalMeterId('F271A8A3-88C4-4D93-956A-063E1D2FA80B')).toBe('f271a8a388c44d93956a063e1d2fa80b');
+    expect(canonicalMeterId('B5C15376-6C94-4FDD-B655-1A69D138ACA3')).toBe('b5c15376-6c94-4fdd-b655-1a69d138aca3');
+    expect(canonicalMeterId('b5c153766c944fddb6551a69d138aca3')).toBe('b5c15376-6c94-4fdd-b655-1a69d138aca3');
+    expect(findCatalogMeter('F271A8A388C44D93956A063E1D2FA80B')?.name).toBe('Static IP Address Usage');
+  });
+
+  it('lower-cases IDs it does not know and keeps their hyphens', () => {
+    expect(canonicalMeterId('AAAA-BBBB')).toBe('aaaa-bbbb');
+    expect(findCatalogMeter('AAAA-BBBB')).toBeUndefined();
+    expect(meterMatchKey('AAAA-BBBB')).toBe('aaaabbbb');
+  });
+});
