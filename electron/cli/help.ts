@@ -33,10 +33,7 @@ export function commandHelp(cmd: Command): string {
   }
   const opts = Object.entries(cmd.options).map(([n, o]): [string, string] => [flag(n, o.placeholder), o.description]);
   if (opts.length) lines.push('', 'Options:', ...table(opts));
-  lines.push('', 'Global options:', ...table(Object.entries(GLOBAL_OPTIONS).map(([n, o]): [string, string] => [
-    flag(n, 'placeholder' in o ? o.placeholder : undefined),
-    o.description,
-  ])));
+  lines.push('', 'The global options --db <file>, --json and --help apply too.');
   return lines.join('\n');
 }
 

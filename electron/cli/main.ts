@@ -3,11 +3,21 @@ import { parseArgs } from 'node:util';
 import { StackmeterError } from '../shared/result.ts';
 import { createCore } from '../core/index.ts';
 import { CACHE_FILE_NAME, defaultDataDir } from '../core/paths.ts';
-import type { Core } from '../core/types.ts';
+import type { Core, Logger } from '../core/types.ts';
 import { EXIT, type CliContext, type Command, type OptionValues } from './command.ts';
 import { commandHelp, generalHelp, GLOBAL_OPTIONS } from './help.ts';
 import { COMMANDS } from './commands/index.ts';
 import { exitCodeFor } from './errors.ts';
+
+/**
+ * The terminal shows warnings and errors in words; routine events are left to the sync history ("stackmeter runs"),
+ * which keeps every run's counts and errors.
+ */
+function cliLogger(err: (text: string) => void): Logger {
+  const line = (level: string) => (message: string, fields?: Record<string, unknown>) =>
+    err(`${level}: ${message}${fields ? ` ${JSON.stringify(fields)}` : ''}`);
+  return { info: () => {}, warn: line('warning'), error: line('error') };
+}
 
 function findCommand(argv: string[]): { cmd: Command; rest: string[] } | null {
   const two = COMMANDS.find((c) => c.name === `${argv[0]} ${argv[1]}`);
@@ -76,7 +86,7 @@ export async function main(argv: string[]): Promise<number> {
   const ctx: CliContext = {
     dbPath,
     json: values.json === true,
-    openCore: () => (core ??= createCore({ dbPath })),
+    openCore: () => (core ??= createCore({ dbPath, log: cliLogger(err) })),
     out,
     err,
     interrupted,

@@ -13,6 +13,8 @@ import { stackmeterPreset } from './theme.ts';
 // router reads the fragment.
 launch();
 
+// PrimeVue would follow the OS dark mode by default; the grids and charts are light-only, so dark mode is tied to a class
+// the console never sets.
 createApp(App)
   .use(createPinia())
   .use(PrimeVue, { theme: { preset: stackmeterPreset, options: { darkModeSelector: '.stackmeter-dark' } } })

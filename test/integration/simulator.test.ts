@@ -18,7 +18,9 @@ interface Reply {
   json: Record<string, unknown>;
 }
 
-async function reply(res: { statusCode: number; headers: Reply['headers']; body: { text(): Promise<string> } }): Promise<Reply> {
+type RawResponse = { statusCode: number; headers: Reply['headers']; body: { text(): Promise<string> } };
+
+async function reply(res: RawResponse): Promise<Reply> {
   const text = await res.body.text();
   return { status: res.statusCode, headers: res.headers, text, json: JSON.parse(text) as Record<string, unknown> };
 }
@@ -51,7 +53,9 @@ function day13(from: number, to: number, extra: Record<string, string> = {}): Re
 }
 
 function usagePath(params: Record<string, string>, tenantSubscription?: string): string {
-  const query = new URLSearchParams({ 'api-version': '2015-06-01-preview', aggregationGranularity: 'Hourly', ...params });
+  const query = new URLSearchParams({
+    'api-version': '2015-06-01-preview', aggregationGranularity: 'Hourly', ...params,
+  });
   return tenantSubscription
     ? `/subscriptions/${tenantSubscription}/providers/Microsoft.Commerce/UsageAggregates?${query}`
     : `${providerPath()}/providers/Microsoft.Commerce.Admin/subscriberUsageAggregates?${query}`;
@@ -97,8 +101,8 @@ async function fetchAll(path: string): Promise<{ records: WireRecord[]; pages: n
 }
 
 function resourceUriOf(r: WireRecord): string {
-  return (JSON.parse(r.properties.instanceData) as { 'Microsoft.Resources': { resourceUri: string } })['Microsoft.Resources']
-    .resourceUri;
+  const data = JSON.parse(r.properties.instanceData) as { 'Microsoft.Resources': { resourceUri: string } };
+  return data['Microsoft.Resources'].resourceUri;
 }
 
 function wireKey(r: WireRecord): string {
@@ -200,7 +204,8 @@ describe('subscriptions and fabric', () => {
   });
 
   it('lists tenant subscriptions in the real shape', async () => {
-    const { json } = await get(`${providerPath()}/providers/Microsoft.Subscriptions.Admin/subscriptions?api-version=2015-11-01`);
+    const path = `${providerPath()}/providers/Microsoft.Subscriptions.Admin/subscriptions?api-version=2015-11-01`;
+    const { json } = await get(path);
     const value = json.value as Array<Record<string, string>>;
     expect(value).toHaveLength(sim.stamp.subscriptions.length);
     for (const s of value) {
@@ -214,7 +219,8 @@ describe('subscriptions and fabric', () => {
   });
 
   it('lists directory tenants', async () => {
-    const { json } = await get(`${systemGroup()}/providers/Microsoft.Subscriptions.Admin/directoryTenants?api-version=2015-11-01`);
+    const path = `${systemGroup()}/providers/Microsoft.Subscriptions.Admin/directoryTenants?api-version=2015-11-01`;
+    const { json } = await get(path);
     const value = json.value as Array<{ name: string; properties: { tenantId: string } }>;
     expect(value.map((t) => t.properties.tenantId)).toEqual(sim.stamp.tenants.map((t) => t.tenantId));
   });
@@ -263,7 +269,9 @@ describe('operator usage API', () => {
 
   it('sums quantities per meter exactly as the stamp does', async () => {
     const { records } = await fetchAll(usagePath({
-      reportedStartTime: '2025-03-12T00:00:00Z', reportedEndTime: '2025-03-14T00:00:00Z', aggregationGranularity: 'Daily',
+      reportedStartTime: '2025-03-12T00:00:00Z',
+      reportedEndTime: '2025-03-14T00:00:00Z',
+      aggregationGranularity: 'Daily',
     }));
     const sum = (pairs: Array<[string, string]>) => {
       const sums = new Map<string, Decimal>();
@@ -284,7 +292,8 @@ describe('operator usage API', () => {
     const { records } = await fetchAll(usagePath(day13(0, 12, { subscriberId: sub })));
     expect(records.length).toBeGreaterThan(0);
     expect(records.every((r) => r.properties.subscriptionId === sub)).toBe(true);
-    expect(records.map(wireKey)).toEqual([...sim.stamp.recordsForReportedRange(start, end, 'Hourly', sub)].map(stampKey));
+    const expected = [...sim.stamp.recordsForReportedRange(start, end, 'Hourly', sub)];
+    expect(records.map(wireKey)).toEqual(expected.map(stampKey));
   });
 
   it('accepts +00:00, fractional seconds and an unencoded plus in the times', async () => {
@@ -305,9 +314,10 @@ describe('operator usage API', () => {
     const cases: Array<[Record<string, string>, string]> = [
       [day13(0, 1, { aggregationGranularity: 'Monthly' }), 'InvalidAggregationGranularity'],
       [{ ...day13(0, 1), reportedStartTime: '2025-03-13T00:15:00Z' }, 'InvalidProperty'],
-      [{ ...day13(6, 0, { aggregationGranularity: 'Daily' }), reportedEndTime: '2025-03-14T00:00:00Z' }, 'InvalidProperty'],
+      [{ ...day13(6, 0, { aggregationGranularity: 'Daily' }), reportedEndTime: '2025-03-14T00:00:00Z' },
+        'InvalidProperty'],
       [day13(2, 1), 'InvalidProperty'],
-      [{ reportedStartTime: '2025-03-15T00:00:00Z', reportedEndTime: '2025-03-15T12:00:00Z' }, 'RequestEndTimeIsInFuture'],
+      [{ ...day13(0, 1), reportedEndTime: '2025-03-15T12:00:00Z' }, 'RequestEndTimeIsInFuture'],
       [day13(0, 1, { subscriberId: sim.providerSubscriptionId }), 'SubscriberIdIsNotDirectTenant'],
       [day13(0, 1, { continuationToken: 'forged' }), 'InvalidProperty'],
     ];
@@ -327,7 +337,8 @@ describe('operator usage API', () => {
       const all = await get(usagePath(day13(0, 1)));
       expect(all.status).toBe(504);
       expect(all.json.error).toMatchObject({ code: 'GatewayTimeout' });
-      const one = await get(usagePath(day13(0, 1, { subscriberId: sim.stamp.subscriptions[0]?.subscriptionId as string })));
+      const subscriberId = sim.stamp.subscriptions[0]?.subscriptionId as string;
+      const one = await get(usagePath(day13(0, 1, { subscriberId })));
       expect(one.status).toBe(200);
     } finally {
       sim.faults.gatewayTimeoutWithoutSubscriber = false;
@@ -347,7 +358,8 @@ describe('tenant usage API', () => {
   it('returns only the subscription’s own records, with ids under that subscription', async () => {
     const sub = sim.stamp.subscriptions[0]?.subscriptionId as string;
     const { records } = await fetchAll(usagePath(day13(0, 12), sub));
-    const expected = [...sim.stamp.recordsForReportedRange(Date.UTC(2025, 2, 13), Date.UTC(2025, 2, 13, 12), 'Hourly', sub)];
+    const from = Date.UTC(2025, 2, 13);
+    const expected = [...sim.stamp.recordsForReportedRange(from, from + 12 * HOUR, 'Hourly', sub)];
     expect(records.map(wireKey)).toEqual(expected.map(stampKey));
     const idPrefix = `/subscriptions/${sub}/providers/Microsoft.Commerce/UsageAggregate/`;
     expect(records.every((r) => r.id.startsWith(idPrefix))).toBe(true);

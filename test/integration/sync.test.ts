@@ -123,13 +123,13 @@ describe('sync from the HTTPS simulator into a SQLite file', () => {
     const other = await startSimulator({ clientSecret: 'x', seed: 99 });
     const core = openCore('tls.sqlite');
     try {
-      const attempt = core['connections:add']({
+      const attempt = Promise.resolve(core['connections:add']({
         name: 'wrong-ca',
         armEndpoint: sim.url,
         clientId: sim.clientId,
         secret: { kind: 'env', variable: 'SIM_SECRET' },
         caPem: other.caPem,
-      });
+      }));
       await expect(attempt).rejects.toMatchObject({ code: 'TLS' });
       const err = (await attempt.catch((e: unknown) => e)) as StackmeterError;
       expect(err.message).toContain('127.0.0.1');

@@ -20,8 +20,8 @@ export interface HttpTransport extends Transport {
   close(): void;
 }
 
-const UNREACHABLE =
-  'The console cannot reach the Stackmeter server. Check that `stackmeter serve` is still running, then reload this page.';
+const UNREACHABLE = 'The console cannot reach the Stackmeter server. ' +
+  'Check that `stackmeter serve` is still running, then reload this page.';
 const TOKEN_REFUSED =
   'The server refused this page\'s access token. Open the address printed by `stackmeter serve` again ' +
   '(each launch prints a new one).';
@@ -65,8 +65,8 @@ export function createHttpTransport(options: HttpTransportOptions): HttpTranspor
     }
     if (isEnvelope(body)) return body;
     if (response.status === 401 || response.status === 403) return failure('FORBIDDEN', TOKEN_REFUSED);
-    return failure('INTERNAL', `The server answered ${method} with HTTP ${response.status} and no result. Reload the page; ` +
-      'if it happens again, restart `stackmeter serve`.');
+    return failure('INTERNAL', `The server answered ${method} with HTTP ${response.status} and no result. ` +
+      'Reload the page; if it happens again, restart `stackmeter serve`.');
   }
 
   function dispatch(event: string, data: string): void {

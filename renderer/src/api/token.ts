@@ -8,12 +8,13 @@ export const TOKEN_STORAGE_KEY = 'stackmeter.launchToken';
 type LaunchWindow = Pick<Window, 'location' | 'history' | 'sessionStorage'>;
 
 export function takeLaunchToken(win: LaunchWindow): string | null {
-  const params = new URLSearchParams(win.location.hash.replace(/^#/, ''));
-  const fromHash = params.get('token');
+  // The fragment may also carry a view (`#/meters&token=...`): remove the token part and keep the rest verbatim.
+  const parts = win.location.hash.replace(/^#/, '').split('&');
+  const tokenPart = parts.find((p) => p.startsWith('token='));
+  const fromHash = tokenPart ? decodeURIComponent(tokenPart.slice('token='.length)) : '';
   if (fromHash) {
     win.sessionStorage.setItem(TOKEN_STORAGE_KEY, fromHash);
-    params.delete('token');
-    const rest = params.toString();
+    const rest = parts.filter((p) => p !== tokenPart && p !== '').join('&');
     const url = win.location.pathname + win.location.search + (rest ? `#${rest}` : '');
     win.history.replaceState(win.history.state, '', url);
     return fromHash;

@@ -55,7 +55,9 @@ export function validateStampForm(f: StampFormFields): StampFormErrors {
   const name = f.name.trim();
   if (!name) errors.name = 'Enter a name for the stamp.';
   else if (name.length > 64) errors.name = 'Use at most 64 characters.';
-  else if (!NAME.test(name)) errors.name = 'Use letters, digits, dot, dash and underscore, starting with a letter or digit.';
+  else if (!NAME.test(name)) {
+    errors.name = 'Use letters, digits, dot, dash and underscore, starting with a letter or digit.';
+  }
 
   const endpoint = checkEndpoint(f.armEndpoint.trim());
   if (endpoint) errors.armEndpoint = endpoint;
@@ -65,13 +67,16 @@ export function validateStampForm(f: StampFormFields): StampFormErrors {
   if (f.secretKind === 'env') {
     const variable = f.secretVariable.trim();
     if (!variable) errors.secretVariable = 'Enter the name of the environment variable that holds the secret.';
-    else if (!ENV_VARIABLE.test(variable)) errors.secretVariable = 'Use letters, digits and underscore, e.g. STACK_SECRET.';
+    else if (!ENV_VARIABLE.test(variable)) {
+      errors.secretVariable = 'Use letters, digits and underscore, e.g. STACK_SECRET.';
+    }
   } else if (!f.secretValue) {
     errors.secretValue = 'Enter the client secret.';
   }
 
   if (f.caFileName && !f.caPem.includes(PEM_MARKER)) {
-    errors.caPem = `${f.caFileName} is not a PEM certificate (no "${PEM_MARKER}" line). Export the root CA as Base-64 (.pem/.cer).`;
+    errors.caPem = `${f.caFileName} is not a PEM certificate (no "${PEM_MARKER}" line). ` +
+      'Export the root CA as Base-64 (.pem/.cer).';
   }
 
   const subscription = f.subscriptionId.trim();

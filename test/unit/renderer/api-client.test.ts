@@ -157,6 +157,12 @@ describe('takeLaunchToken', () => {
     expect(takeLaunchToken(window)).toBe('abc123');
   });
 
+  it('keeps a view named in the fragment next to the token', () => {
+    window.history.replaceState(null, '', '/#/meters&token=abc123');
+    expect(takeLaunchToken(window)).toBe('abc123');
+    expect(window.location.hash).toBe('#/meters');
+  });
+
   it('returns null when the page was opened without a token', () => {
     window.history.replaceState(null, '', '/#/meters');
     expect(takeLaunchToken(window)).toBeNull();

@@ -102,12 +102,13 @@ describe('useSyncStore', () => {
   it('settles a run whose finished event was missed while the event stream was down', async () => {
     const store = useSyncStore();
     store.applyProgress(progress({ runId: 4, percent: 70 }));
-    history = [run({ id: 4, status: 'failed', error: 'The token endpoint refused the client secret.', errorCode: 'AUTH' })];
+    const error = 'The token endpoint refused the client secret.';
+    history = [run({ id: 4, status: 'failed', error, errorCode: 'AUTH' })];
 
     await store.catchUp();
 
     expect(store.activeByConnection.lab).toBeUndefined();
-    expect(store.finished.lab?.error).toBe('The token endpoint refused the client secret.');
+    expect(store.finished.lab?.error).toBe(error);
   });
 
   it('passes the core\'s refusal to start on as an error with its message', async () => {
@@ -115,8 +116,11 @@ describe('useSyncStore', () => {
     bridge.handlers['sync:start'] = () => {
       throw new StackmeterError('CONFLICT', 'A sync of lab is already running; wait for it or cancel it.');
     };
-    await expect(store.start({ connection: 'lab', from: '2024-05-01', to: '2024-06-01', granularity: 'Hourly' }))
-      .rejects.toMatchObject({ code: 'CONFLICT', message: 'A sync of lab is already running; wait for it or cancel it.' });
+    const request = { connection: 'lab', from: '2024-05-01', to: '2024-06-01', granularity: 'Hourly' } as const;
+    await expect(store.start(request)).rejects.toMatchObject({
+      code: 'CONFLICT',
+      message: 'A sync of lab is already running; wait for it or cancel it.',
+    });
     expect(store.activeByConnection.lab).toBeUndefined();
   });
 

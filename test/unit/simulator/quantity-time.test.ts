@@ -24,7 +24,9 @@ describe('formatQuantity', () => {
   });
 
   it('always denotes exactly mantissa / 10^scale', () => {
-    const cases: Array<[number, number]> = [[7, 3], [99999999999999, 18], [123456789, 9], [5, 0], [100000000000000, 14]];
+    const cases: Array<[number, number]> = [
+      [7, 3], [99999999999999, 18], [123456789, 9], [5, 0], [100000000000000, 14],
+    ];
     for (const [m, k] of cases) {
       expect(new Decimal(formatQuantity(m, k)).equals(new Decimal(m).div(new Decimal(10).pow(k)))).toBe(true);
       expect(() => JSON.parse(formatQuantity(m, k))).not.toThrow();

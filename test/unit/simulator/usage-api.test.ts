@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { TokenService } from '../../../electron/core/simulator/adfs.ts';
 import { SyntheticStamp } from '../../../electron/core/simulator/stamp.ts';
-import { renderUsagePage, resolveUsageQuery, type ApiError, type ResolvedUsageQuery } from '../../../electron/core/simulator/usage-api.ts';
+import {
+  renderUsagePage, resolveUsageQuery, type ApiError, type ResolvedUsageQuery,
+} from '../../../electron/core/simulator/usage-api.ts';
 
 const NOW = new Date('2025-03-15T10:20:00Z');
 const stamp = new SyntheticStamp({ now: () => NOW, historyDays: 10, tenants: 3 });
@@ -36,7 +38,8 @@ describe('usage query validation', () => {
     expect(errorCode(params({ reportedEndTime: '2025-03-10T00:00:00Z' }))).toBe('InvalidProperty');
     expect(errorCode(params({ reportedStartTime: 'soon' }))).toBe('InvalidProperty');
     expect(errorCode(params({ reportedEndTime: '2025-03-15T11:00:00Z' }))).toBe('RequestEndTimeIsInFuture');
-    expect(errorCode(params({ subscriberId: '00000000-0000-4000-8000-000000000000' }))).toBe('SubscriberIdIsNotDirectTenant');
+    const stranger = '00000000-0000-4000-8000-000000000000';
+    expect(errorCode(params({ subscriberId: stranger }))).toBe('SubscriberIdIsNotDirectTenant');
     expect(errorCode(params({ continuationToken: 'bm90LWEtdG9rZW4' }))).toBe('InvalidProperty');
   });
 
@@ -45,7 +48,8 @@ describe('usage query validation', () => {
     p.delete('aggregationGranularity');
     const q = resolve(p) as ResolvedUsageQuery;
     expect(q.window.granularity).toBe('Daily');
-    expect((resolve(params({ aggregationGranularity: 'hourly' })) as ResolvedUsageQuery).window.granularity).toBe('Hourly');
+    const lower = resolve(params({ aggregationGranularity: 'hourly' })) as ResolvedUsageQuery;
+    expect(lower.window.granularity).toBe('Hourly');
   });
 
   it('names the offending parameter in the message', () => {
@@ -74,48 +78,54 @@ describe('usage page rendering', () => {
       expect(doc.value).toHaveLength(100);
       expect(doc.nextLink).toBe(token);
       // The token of this query is refused by another one.
-      expect('code' in resolve(params({ continuationToken: token, reportedEndTime: '2025-03-10T05:00:00Z' }))).toBe(true);
+      const other = params({ continuationToken: token, reportedEndTime: '2025-03-10T05:00:00Z' });
+      expect('code' in resolve(other)).toBe(true);
       q = resolve(params({ continuationToken: token })) as ResolvedUsageQuery;
     }
     expect(pages).toBe(Math.ceil(expected.length / 100));
     expect(got.map((r) => r.properties.meterId)).toEqual(expected.map((r) => r.meterId));
-    expect(got.map((r) => r.properties.usageStartTime)).toEqual(expected.map((r) => r.usageStart.replace('.000Z', '+00:00')));
+    expect(got.map((r) => r.properties.usageStartTime))
+      .toEqual(expected.map((r) => r.usageStart.replace('.000Z', '+00:00')));
   });
 
   it('puts tenant-API ids under the tenant subscription and admin ids under the provider', () => {
     const sub = stamp.subscriptions[0]?.subscriptionId as string;
-    const tenant = JSON.parse(renderUsagePage(stamp, 'tenant', resolve(params({}), 'tenant', 0) as ResolvedUsageQuery, 5, (t) => t).body) as
-      { value: Array<{ id: string; properties: { subscriptionId: string } }> };
+    type Page = { value: Array<{ id: string; type: string; properties: { subscriptionId: string } }> };
+    const render = (api: 'admin' | 'tenant', q: ResolvedUsageQuery | ApiError) =>
+      JSON.parse(renderUsagePage(stamp, api, q as ResolvedUsageQuery, 5, (t) => t).body) as Page;
+    const tenant = render('tenant', resolve(params({}), 'tenant', 0));
     expect(tenant.value.length).toBeGreaterThan(0);
     for (const r of tenant.value) {
       expect(r.properties.subscriptionId).toBe(sub);
       expect(r.id.startsWith(`/subscriptions/${sub}/providers/Microsoft.Commerce/UsageAggregate/${sub}-`)).toBe(true);
     }
-    const admin = JSON.parse(renderUsagePage(stamp, 'admin', resolve(params({})) as ResolvedUsageQuery, 5, (t) => t).body) as
-      { value: Array<{ id: string; type: string }> };
-    expect(admin.value[0]?.id.startsWith(`/subscriptions/${stamp.providerSubscriptionId}/providers/Microsoft.Commerce/UsageAggregate/`)).toBe(true);
+    const admin = render('admin', resolve(params({})));
+    const adminPrefix = `/subscriptions/${stamp.providerSubscriptionId}/providers/Microsoft.Commerce/UsageAggregate/`;
+    expect(admin.value[0]?.id.startsWith(adminPrefix)).toBe(true);
     expect(admin.value[0]?.type).toBe('Microsoft.Commerce/UsageAggregate');
   });
 });
 
 describe('AD FS token service', () => {
+  const audience = 'https://adminmanagement.local.azurestack.external/abc';
   let clock = new Date('2025-03-15T10:00:00Z');
   const tokens = new TokenService({
-    clientId: 'app', clientSecret: 'secret', audience: 'https://adminmanagement.local.azurestack.external/abc',
-    lifetimeSeconds: 60, now: () => clock,
+    clientId: 'app', clientSecret: 'secret', audience, lifetimeSeconds: 60, now: () => clock,
   });
-  const form = (extra: Record<string, string>) => new URLSearchParams({
-    grant_type: 'client_credentials', client_id: 'app', client_secret: 'secret', ...extra,
+  const form = (extra: Record<string, string> = {}) => new URLSearchParams({
+    grant_type: 'client_credentials', client_id: 'app', client_secret: 'secret', resource: audience, ...extra,
   });
 
   it('issues a bearer token for the audience, by resource or by scope, and by Basic credentials', () => {
-    const byResource = tokens.issue(form({ resource: 'https://adminmanagement.local.azurestack.external/abc' }), undefined);
+    const byResource = tokens.issue(form(), undefined);
     expect(byResource.status).toBe(200);
     expect(byResource.body).toMatchObject({ token_type: 'Bearer', expires_in: 60 });
-    const byScope = tokens.issue(form({ scope: 'https://adminmanagement.local.azurestack.external/abc/.default' }), undefined);
+    const byScope = tokens.issue(new URLSearchParams({
+      grant_type: 'client_credentials', client_id: 'app', client_secret: 'secret', scope: `${audience}/.default`,
+    }), undefined);
     expect(byScope.status).toBe(200);
     const basic = tokens.issue(
-      new URLSearchParams({ grant_type: 'client_credentials', resource: 'https://adminmanagement.local.azurestack.external/abc' }),
+      new URLSearchParams({ grant_type: 'client_credentials', resource: audience }),
       `Basic ${Buffer.from('app:secret').toString('base64')}`,
     );
     expect(basic.status).toBe(200);
@@ -123,18 +133,18 @@ describe('AD FS token service', () => {
   });
 
   it('refuses wrong clients, secrets, resources and grant types with OAuth errors', () => {
-    const resource = 'https://adminmanagement.local.azurestack.external/abc';
-    expect(tokens.issue(form({ resource, client_secret: 'nope' }), undefined)).toMatchObject({ status: 401, body: { error: 'invalid_client' } });
-    expect(tokens.issue(form({ resource, client_id: 'other' }), undefined)).toMatchObject({ status: 401, body: { error: 'invalid_client' } });
-    expect(tokens.issue(form({ resource: 'https://elsewhere/x' }), undefined)).toMatchObject({ status: 400, body: { error: 'invalid_resource' } });
-    expect(tokens.issue(form({ resource, grant_type: 'password' }), undefined)).toMatchObject({ status: 400, body: { error: 'unsupported_grant_type' } });
-    const wrong = tokens.issue(form({ resource, client_secret: 'nope' }), undefined);
-    expect(String(wrong.body.error_description)).toMatch(/^MSIS\d+: /);
+    const refused = (extra: Record<string, string>) => tokens.issue(form(extra), undefined);
+    expect(refused({ client_secret: 'nope' })).toMatchObject({ status: 401, body: { error: 'invalid_client' } });
+    expect(refused({ client_id: 'other' })).toMatchObject({ status: 401, body: { error: 'invalid_client' } });
+    expect(refused({ resource: 'https://elsewhere/x' }))
+      .toMatchObject({ status: 400, body: { error: 'invalid_resource' } });
+    expect(refused({ grant_type: 'password' }))
+      .toMatchObject({ status: 400, body: { error: 'unsupported_grant_type' } });
+    expect(String(refused({ client_secret: 'nope' }).body.error_description)).toMatch(/^MSIS\d+: /);
   });
 
   it('tells expired tokens apart from unknown ones', () => {
-    const issued = tokens.issue(form({ resource: 'https://adminmanagement.local.azurestack.external/abc' }), undefined);
-    const header = `Bearer ${String(issued.body.access_token)}`;
+    const header = `Bearer ${String(tokens.issue(form(), undefined).body.access_token)}`;
     clock = new Date(clock.getTime() + 61_000);
     expect(tokens.check(header)).toMatchObject({ ok: false, code: 'ExpiredAuthenticationToken' });
     expect(tokens.check('Bearer made-up')).toMatchObject({ ok: false, code: 'InvalidAuthenticationToken' });
