@@ -38,7 +38,8 @@ if (!app.requestSingleInstanceLock()) {
 function start(): void {
   // app.getAppPath() is the repository in development and the asar archive when packaged; dist/ sits in both.
   const appRoot = app.getAppPath();
-  const core = createCore({ dbPath: join(app.getPath('userData'), CACHE_FILE_NAME), log });
+  // STACKMETER_DB lets `stackmeter demo` open the window on its demo cache; the default is the cache the CLI shares.
+  const core = createCore({ dbPath: process.env.STACKMETER_DB || join(app.getPath('userData'), CACHE_FILE_NAME), log });
 
   hardenWebContents();
   serveAppProtocol(join(appRoot, 'dist', 'renderer'));

@@ -1,8 +1,12 @@
+import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { startSimulator } from '../../core/simulator/index.ts';
 import { DEMO_CACHE_FILE_NAME } from '../../core/paths.ts';
 import { call } from '../call.ts';
-import { EXIT, type Command } from '../command.ts';
+import { EXIT, type CliContext, type Command } from '../command.ts';
+import { electronBinary } from '../electron-binary.ts';
 import { intOption } from './simulate.ts';
 import { serveUntilInterrupted } from './serve.ts';
 import { defaultFrom, describeRun, exitCodeForRun, runSyncInForeground } from './sync.ts';
@@ -10,12 +14,35 @@ import { defaultFrom, describeRun, exitCodeForRun, runSyncInForeground } from '.
 const DEMO_STAMP = 'demo';
 const SECRET_VARIABLE = 'STACKMETER_DEMO_SECRET';
 
+const REPO = fileURLToPath(new URL('../../../', import.meta.url));
+
+/**
+ * Where Electron's binary exists (and the main bundle is built), opens the desktop window on the demo cache beside the
+ * browser console; elsewhere says why it did not.
+ */
+function openDesktopWindow(ctx: CliContext): void {
+  const binary = electronBinary();
+  if (!binary) {
+    ctx.err('Desktop window: Electron\'s binary is not installed on this machine; use the console address below.');
+    return;
+  }
+  if (!existsSync(`${REPO}dist/main/main.cjs`)) {
+    ctx.err('Desktop window: run "npm run build" once to build the Electron main process; use the console address below.');
+    return;
+  }
+  const env: NodeJS.ProcessEnv = { ...process.env, STACKMETER_DB: ctx.dbPath };
+  delete env.ELECTRON_RUN_AS_NODE;
+  spawn(binary, [REPO], { stdio: 'ignore', env, detached: true }).unref();
+  ctx.err('Desktop window: opening Stackmeter on the demo cache.');
+}
+
 export const demoCommand: Command = {
   name: 'demo',
   summary: 'Start the simulator, add it as stamp "demo", sync the last 31 days, then serve the console',
   details:
     'Uses its own cache (demo.sqlite in the per-user data folder) unless --db is given, so it never touches the\n' +
-    'real one. A previous "demo" stamp is replaced, because each run starts a new simulator with a new CA.',
+    'real one. A previous "demo" stamp is replaced, because each run starts a new simulator with a new CA.\n' +
+    'Where Electron\'s binary is installed, the desktop window opens on the demo cache as well.',
   defaultDbFile: DEMO_CACHE_FILE_NAME,
   positionals: [],
   options: {
@@ -52,8 +79,10 @@ export const demoCommand: Command = {
       ctx.err(describeRun(run));
       if (run.status !== 'succeeded') return exitCodeForRun(run);
       ctx.err(`Cache: ${ctx.dbPath}`);
-      if (options['no-serve'] !== true) await serveUntilInterrupted(ctx, core, intOption(options, 'port', 0));
-      else if (ctx.json) ctx.out(JSON.stringify(run, null, 2));
+      if (options['no-serve'] !== true) {
+        openDesktopWindow(ctx);
+        await serveUntilInterrupted(ctx, core, intOption(options, 'port', 0));
+      } else if (ctx.json) ctx.out(JSON.stringify(run, null, 2));
       return EXIT.ok;
     } finally {
       await sim.close();
