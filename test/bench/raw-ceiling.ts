@@ -7,7 +7,10 @@ import type Database from 'better-sqlite3';
 import { parseUsagePage, type UsageRecord } from '../../electron/core/azure/usage-record.ts';
 import { canonicalMeterId, meterMatchKey } from '../../electron/core/meters/catalog.ts';
 
-/** subscription_key, meter_key, usage_start, usage_end, resource_key, granularity, quantity_text, quantity, connection_id */
+/**
+ * One usage_records row: subscription_key, meter_key, usage_start, usage_end, resource_key, granularity,
+ * quantity_text, quantity, connection_id.
+ */
 export type RawRow = [number, number, number, number, number, 'Hourly' | 'Daily', string, number, null];
 
 export const ROWS_PER_TRANSACTION = 1000;

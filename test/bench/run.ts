@@ -1,57 +1,32 @@
-// `npm run bench`: how fast usage records reach the cache, by each ingest path, against the raw SQLite ceiling, in one
-// process run. See USAGE in options.ts; results are printed and recorded in RESULTS.md next to this file.
+// `npm run bench`: how fast usage records reach the cache by each ingest path, against the raw SQLite ceiling measured
+// in the same process run. See USAGE in options.ts; results are printed and recorded in RESULTS.md next to this file.
 
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
-import { openCache } from '../../electron/core/cache/open.ts';
-import { importPageFiles } from '../../electron/core/exports/import-pages.ts';
-import { createCore } from '../../electron/core/index.ts';
-import type { Core } from '../../electron/core/types.ts';
 import type { SyncRunRow } from '../../electron/shared/domain.ts';
 import { describeMachine, machineLine } from './machine.ts';
-import { parseBenchArgs, USAGE, type BenchOptions } from './options.ts';
-import { buildRawRows, insertRawRows, parsePages, ROWS_PER_TRANSACTION } from './raw-ceiling.ts';
+import { parseBenchArgs, USAGE, UsageError, type BenchOptions } from './options.ts';
+import {
+  fetchRound, importRound, PHASES, rawRound, syncRound, type Measurement, type PhaseId, type RoundContext,
+} from './phases.ts';
 import { renderTable, updateResultsFile, type PhaseResult } from './report.ts';
 import { startRssSampler, type RssSampler } from './rss-sampler.ts';
-import { clock, savePages, SECRET, SEED, startWorkload, type SavedPages, type Workload } from './workload.ts';
+import { savePages, SEED, startWorkload, type SavedPages, type Workload } from './workload.ts';
 
-// The npm script runs plain `node test/bench/run.ts`, so gc is exposed from here rather than by a flag: each phase
-// starts from a collected heap instead of paying for the garbage the previous one left.
+// The npm script runs plain `node test/bench/run.ts`, so gc is exposed here rather than by a flag: each phase starts
+// from a collected heap instead of paying for the garbage the previous one left.
 setFlagsFromString('--expose-gc');
 const collectGarbage = runInNewContext('gc') as () => void;
 
 const RESULTS_FILE = join(dirname(fileURLToPath(import.meta.url)), 'RESULTS.md');
-const quiet = { info() {}, warn() {}, error() {} };
 
 const say = (message: string) => process.stderr.write(`bench: ${message}\n`);
-
-/** Runs `phase` from a collected heap and returns its peak RSS with its result. */
-async function measured<T>(rss: RssSampler, phase: () => T | Promise<T>): Promise<{ value: T; peakRss: number }> {
-  collectGarbage();
-  rss.reset();
-  const value = await phase();
-  return { value, peakRss: rss.peak() };
-}
-
-function check(condition: boolean, message: string): void {
-  if (!condition) throw new Error(`bench: ${message}`);
-}
-
-async function syncOnce(core: Core, w: Workload): Promise<{ run: SyncRunRow; seconds: number }> {
-  const started = performance.now();
-  const { runId } = await core['sync:start']({
-    connection: 'bench', from: w.from.toISOString(), to: w.to.toISOString(), granularity: 'Hourly',
-  });
-  await core.waitForRun(runId);
-  const seconds = (performance.now() - started) / 1000;
-  const run = (await core['sync:runs']()).find((r) => r.id === runId);
-  check(run?.status === 'succeeded', `sync run ${runId} ended ${run?.status}: ${run?.error}`);
-  return { run: run as SyncRunRow, seconds };
-}
+const count = (n: number) => n.toLocaleString('en-US');
+const iso = (d: Date) => d.toISOString().replace(':00.000Z', 'Z');
 
 interface RunFacts {
   workload: Workload;
@@ -60,80 +35,47 @@ interface RunFacts {
   results: PhaseResult[];
 }
 
-async function runPhases(options: BenchOptions, dir: string, rss: RssSampler): Promise<RunFacts> {
-  const results: PhaseResult[] = [];
-  say(`starting the simulator, sized for about ${options.records.toLocaleString('en-US')} records`);
+/**
+ * Every phase once per round, interleaved (raw, import, sync, ... then again), so that a burst of load from elsewhere
+ * on the machine hits one round of several phases rather than every round of one phase.
+ */
+async function runRounds(options: BenchOptions, dir: string, rss: RssSampler): Promise<RunFacts> {
+  say(`starting the simulator, sized for about ${count(options.records)} records`);
   const workload = await startWorkload(options.records);
   try {
-    const total = workload.records;
-    say(`scale ${workload.scale}: ${total.toLocaleString('en-US')} records reported ` +
-      `${workload.from.toISOString()} – ${workload.to.toISOString()}; saving them as REST pages`);
+    say(`scale ${workload.scale}: ${count(workload.records)} records reported ${iso(workload.from)} – ` +
+      `${iso(workload.to)}; saving them as REST pages`);
     const pagesDir = join(dir, 'pages');
     mkdirSync(pagesDir);
-    const setup = await measured(rss, () => savePages(workload, pagesDir));
-    const saved = setup.value;
-    results.push({ name: 'fetch the pages over HTTPS, no parsing', kind: 'info', records: total,
-      seconds: saved.fetchSeconds, peakRss: setup.peakRss });
+    const saved = await savePages(workload, pagesDir);
 
-    say('raw ceiling');
-    const parse = await measured(rss, () => parsePages(saved.files));
-    results.push({ name: 'read + parse the saved pages, no writes', kind: 'info', records: total,
-      seconds: parse.value.seconds, peakRss: parse.peakRss });
-    const rawDb = openCache(join(dir, 'raw.sqlite'));
-    try {
-      let rows = buildRawRows(rawDb, parse.value.records);
-      parse.value.records.length = 0;
-      const raw = await measured(rss, () => insertRawRows(rawDb, rows));
-      rows = [];
-      results.unshift({ name: `raw ceiling: prepared INSERT, ${ROWS_PER_TRANSACTION} rows/transaction`,
-        kind: 'baseline', records: total, seconds: raw.value, peakRss: raw.peakRss });
-    } finally {
-      rawDb.close();
+    const measurements = new Map<PhaseId, Measurement[]>();
+    const record = (phase: PhaseId, m: Measurement) => measurements.set(phase, [...measurements.get(phase) ?? [], m]);
+    let syncRun: SyncRunRow | undefined;
+    for (let round = 1; round <= options.rounds; round++) {
+      say(`round ${round} of ${options.rounds}: raw ceiling, import, sync, re-sync, fetch`);
+      const ctx: RoundContext = { workload, saved, dir, round, rss, collectGarbage, record };
+      await rawRound(ctx);
+      await importRound(ctx);
+      syncRun = await syncRound(ctx);
+      await fetchRound(ctx);
+      // Each round's files are only needed by that round; removing them keeps the temp folder at one round's size.
+      for (const name of ['raw', 'import', 'sync']) {
+        for (const suffix of ['', '-wal', '-shm']) {
+          rmSync(join(dir, `${name}-${round}.sqlite${suffix}`), { force: true });
+        }
+      }
     }
-
-    say(`import of ${saved.files.length} saved pages`);
-    const importDb = openCache(join(dir, 'import.sqlite'));
-    try {
-      const imported = await measured(rss, () => {
-        const started = performance.now();
-        const files = importPageFiles(importDb, saved.files, { connectionId: null });
-        return { files, seconds: (performance.now() - started) / 1000 };
-      });
-      const inserted = imported.value.files.reduce((n, f) => n + f.inserted, 0);
-      check(inserted === total, `import inserted ${inserted} of ${total} records`);
-      results.splice(1, 0, { name: `import ${saved.files.length} saved pages (importPageFiles)`, kind: 'ingest',
-        records: total, seconds: imported.value.seconds, peakRss: imported.peakRss });
-    } finally {
-      importDb.close();
-    }
-
-    say('sync over loopback HTTPS');
-    const core = createCore({ dbPath: join(dir, 'sync.sqlite'), clock, log: quiet, env: { BENCH_SECRET: SECRET } });
-    try {
-      await core['connections:add']({
-        name: 'bench',
-        armEndpoint: workload.sim.url,
-        clientId: workload.sim.clientId,
-        secret: { kind: 'env', variable: 'BENCH_SECRET' },
-        caPem: workload.sim.caPem,
-      });
-      const first = await measured(rss, () => syncOnce(core, workload));
-      check(first.value.run.records === total && first.value.run.inserted === total,
-        `sync fetched ${first.value.run.records} and inserted ${first.value.run.inserted} of ${total} records`);
-      results.splice(2, 0, { name: 'sync over loopback HTTPS (empty cache)', kind: 'ingest', records: total,
-        seconds: first.value.seconds, peakRss: first.peakRss });
-
-      say('re-sync of the same range');
-      const again = await measured(rss, () => syncOnce(core, workload));
-      check(again.value.run.records === total && again.value.run.inserted === 0 && again.value.run.updated === 0,
-        `re-sync fetched ${again.value.run.records} records, inserted ${again.value.run.inserted}, ` +
-        `updated ${again.value.run.updated}; expected ${total}, 0, 0`);
-      results.splice(3, 0, { name: 're-sync of the same range (all unchanged)', kind: 'ingest', records: total,
-        seconds: again.value.seconds, peakRss: again.peakRss });
-      return { workload, saved, syncRun: first.value.run, results };
-    } finally {
-      await core.close();
-    }
+    const results = (Object.keys(PHASES) as PhaseId[]).map((id): PhaseResult => {
+      const ms = measurements.get(id) ?? [];
+      return {
+        ...PHASES[id],
+        records: workload.records,
+        runs: ms.map((m) => m.seconds),
+        peakRss: Math.max(...ms.map((m) => m.peakRss)),
+      };
+    });
+    return { workload, saved, syncRun: syncRun as SyncRunRow, results };
   } finally {
     await workload.sim.close();
   }
@@ -149,11 +91,11 @@ function sizesLine(facts: RunFacts): string {
   const { workload: w, saved, syncRun } = facts;
   const last = saved.records - (saved.files.length - 1) * 1000;
   const hours = (w.to.getTime() - w.from.getTime()) / 3_600_000;
-  return `simulator seed ${SEED}, scale ${w.scale}, ${w.sim.stamp.subscriptions.length} subscriptions, ` +
-    `${w.sim.stamp.resourceList.length.toLocaleString('en-US')} resources; reported range ` +
-    `${w.from.toISOString()} – ${w.to.toISOString()} (${hours} h), Hourly: ${w.records.toLocaleString('en-US')} records; ` +
-    `saved as ${saved.files.length} pages of 1,000 records (last ${last}), ${(saved.bytes / 2 ** 20).toFixed(1)} MiB; ` +
-    `the sync reads them per subscriber and day in ${syncRun.pages} pages`;
+  return `simulator seed ${SEED}, scale ${w.scale} (${w.sim.stamp.subscriptions.length} subscriptions, ` +
+    `${count(w.sim.stamp.resourceList.length)} resources); reported range ${iso(w.from)} – ${iso(w.to)} ` +
+    `(${hours} h), Hourly: ${count(w.records)} records, the same ones in every phase. Saved as ${saved.files.length} ` +
+    `REST pages of 1,000 records (the last ${last}), ${(saved.bytes / 2 ** 20).toFixed(1)} MiB; the sync reads them ` +
+    `per subscriber and day: ${syncRun.subscribers} subscribers, ${syncRun.pages} pages`;
 }
 
 async function main(): Promise<void> {
@@ -167,26 +109,29 @@ async function main(): Promise<void> {
   const started = performance.now();
   try {
     const startRss = process.memoryUsage.rss();
-    const facts = await runPhases(options, dir, rss);
+    const load = loadavg()[0] ?? 0;
+    const facts = await runRounds(options, dir, rss);
     const machine = describeMachine(dir);
     const seconds = (performance.now() - started) / 1000;
     const table = renderTable(facts.results);
-    const date = new Date().toISOString().slice(0, 10);
     const notes = [
       `- Command: \`${commandLine(options)}\``,
-      `- Machine: ${machineLine(machine)}`,
+      `- Machine: ${machineLine(machine)}; load average ${load.toFixed(2)} when the run started`,
       `- Sizes: ${sizesLine(facts)}`,
-      `- Whole run: ${seconds.toFixed(0)} s; RSS at start ${(startRss / 2 ** 20).toFixed(0)} MiB. Peak RSS is the ` +
-        'process, sampled every 5 ms, from a collected heap at the start of each phase; the raw ceiling and the ' +
-        'parse row hold all their rows in memory by design.',
-      '- The simulator serves the sync from the same process (its rendering and the server side of TLS share the ' +
-        'event loop with the client); the "fetch" row is that cost alone, for the same records in full pages.',
+      `- Method: ${options.rounds} interleaved rounds, each phase on a fresh cache file (re-sync and re-import reuse ` +
+        'the one just filled); rates and ratios use the best round. Whole run ' +
+        `${seconds.toFixed(0)} s. Peak RSS is the whole process (${(startRss / 2 ** 20).toFixed(0)} MiB at start), ` +
+        'sampled every 5 ms from a collected heap at the start of each phase; the raw and parse rows hold every row ' +
+        'in memory by design.',
+      '- The simulator serves the sync from this same process: its page rendering and the server side of TLS share ' +
+        'the event loop with the client. The "fetch" row is that cost alone (full 1,000-record pages).',
     ].join('\n');
     console.log(`\n${table}\n\n${notes}\n`);
     if (options.save) {
+      const date = new Date().toISOString().slice(0, 10);
       const label = options.size === 'custom' ? 'custom size' : options.size;
-      updateResultsFile(RESULTS_FILE, `## ${date} — ${label}, ${options.records.toLocaleString('en-US')} records\n\n` +
-        `${notes}\n\n${table}\n`);
+      const heading = `## ${date} — ${label}, ${count(options.records)} records`;
+      updateResultsFile(RESULTS_FILE, `${heading}\n\n${notes}\n\n${table}\n`);
       say(`recorded in ${RESULTS_FILE}`);
     }
   } finally {
@@ -196,6 +141,11 @@ async function main(): Promise<void> {
 }
 
 main().catch((err: unknown) => {
+  if (err instanceof UsageError) {
+    process.stderr.write(`bench: ${err.message}\n`);
+    process.exitCode = 2;
+    return;
+  }
   process.stderr.write(`${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
   process.exitCode = 1;
 });

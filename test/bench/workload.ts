@@ -3,7 +3,7 @@
 
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { createArmClient } from '../../electron/core/azure/arm.ts';
+import { createArmClient, type ArmClient } from '../../electron/core/azure/arm.ts';
 import { createHttpClient } from '../../electron/core/azure/http.ts';
 import { discoverEndpoints } from '../../electron/core/azure/metadata.ts';
 import { createTokenProvider } from '../../electron/core/azure/token.ts';
@@ -32,7 +32,7 @@ export interface Workload {
   records: number;
 }
 
-/** Records reported in [from, +limit records): the end of the hour in which the limit-th record is reported. */
+/** The end of the reported hour that holds the range's `records`-th record, and how many records the range has then. */
 function rangeEndFor(stamp: SyntheticStamp, records: number): { endMs: number; records: number } {
   const startBucket = RANGE_START_MS / HOUR_MS;
   const lastBucket = Math.floor(NOW.getTime() / HOUR_MS);
@@ -70,8 +70,37 @@ export interface SavedPages {
   files: string[];
   records: number;
   bytes: number;
-  /** Time spent in the HTTPS requests alone (simulator rendering, TLS, transfer), not in saving or counting. */
-  fetchSeconds: number;
+}
+
+/** Runs `use` with an ARM client signed in to the simulator, closing the connection afterwards. */
+async function withArm<T>(w: Workload, use: (arm: ArmClient) => Promise<T>): Promise<T> {
+  const http = createHttpClient({ caPem: w.sim.caPem });
+  try {
+    const endpoints = await discoverEndpoints(http, w.sim.url);
+    const tokens = createTokenProvider(http, endpoints, { clientId: w.sim.clientId, clientSecret: SECRET }, clock);
+    await tokens.get();
+    return await use(createArmClient(http, endpoints.armEndpoint, tokens));
+  } finally {
+    await http.close();
+  }
+}
+
+// The simulator writes nextLink after the value array; parsing only that tail keeps parsing the records out of the
+// fetch timing.
+function nextLinkOf(body: string): string | null {
+  const tail = body.slice(body.lastIndexOf(']') + 1, -1).replace(/^,/, '');
+  return tail ? ((JSON.parse(`{${tail}}`) as { nextLink?: string | null }).nextLink ?? null) : null;
+}
+
+/** Follows the range's nextLink chain for all subscribers, handing each response body to `onPage`. */
+async function eachPage(w: Workload, arm: ArmClient, onPage: (body: string) => void): Promise<void> {
+  let next: string | null = subscriberUsagePath(w.sim.providerSubscriptionId,
+    { start: w.from, end: w.to, granularity: 'Hourly' });
+  for (let index = 1; next; index++) {
+    const body = await arm.get(next, `bench page ${index}`);
+    onPage(body);
+    next = nextLinkOf(body);
+  }
 }
 
 /**
@@ -79,33 +108,27 @@ export interface SavedPages {
  * records (the last one may be shorter), each file a response body byte for byte, nextLink included.
  */
 export async function savePages(w: Workload, dir: string): Promise<SavedPages> {
-  const http = createHttpClient({ caPem: w.sim.caPem });
-  try {
-    const endpoints = await discoverEndpoints(http, w.sim.url);
-    const tokens = createTokenProvider(http, endpoints, { clientId: w.sim.clientId, clientSecret: SECRET }, clock);
-    const arm = createArmClient(http, endpoints.armEndpoint, tokens);
-    await tokens.get();
-    const files: string[] = [];
-    let records = 0;
-    let bytes = 0;
-    let fetchMs = 0;
-    let next: string | null = subscriberUsagePath(w.sim.providerSubscriptionId,
-      { start: w.from, end: w.to, granularity: 'Hourly' });
-    while (next) {
-      const started = performance.now();
-      const body = await arm.get(next, `bench page ${files.length + 1}`);
-      fetchMs += performance.now() - started;
-      const file = join(dir, `usage-page-${String(files.length + 1).padStart(5, '0')}.json`);
-      writeFileSync(file, body);
-      files.push(file);
-      bytes += Buffer.byteLength(body);
-      const page = JSON.parse(body) as { value: unknown[]; nextLink?: string | null };
-      records += page.value.length;
-      next = page.nextLink ?? null;
-    }
-    if (records !== w.records) throw new Error(`saved ${records} records, but the stamp reports ${w.records} in the range`);
-    return { files, records, bytes, fetchSeconds: fetchMs / 1000 };
-  } finally {
-    await http.close();
+  const files: string[] = [];
+  let records = 0;
+  let bytes = 0;
+  await withArm(w, (arm) => eachPage(w, arm, (body) => {
+    const file = join(dir, `usage-page-${String(files.length + 1).padStart(5, '0')}.json`);
+    writeFileSync(file, body);
+    files.push(file);
+    bytes += Buffer.byteLength(body);
+    records += (JSON.parse(body) as { value: unknown[] }).value.length;
+  }));
+  if (records !== w.records) {
+    throw new Error(`saved ${records} records, but the stamp reports ${w.records} in the range`);
   }
+  return { files, records, bytes };
+}
+
+/** Seconds to fetch every page of the range over HTTPS (simulator rendering, TLS, transfer), keeping nothing. */
+export async function timeFetch(w: Workload): Promise<number> {
+  return withArm(w, async (arm) => {
+    const started = performance.now();
+    await eachPage(w, arm, () => {});
+    return (performance.now() - started) / 1000;
+  });
 }
