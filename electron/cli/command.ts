@@ -1,4 +1,4 @@
-import type { Core } from '../core/types.ts';
+import type { Core, CoreOptions } from '../core/types.ts';
 
 export interface OptionSpec {
   type: 'string' | 'boolean';
@@ -21,8 +21,11 @@ export interface CliContext {
   /** The cache path the command works on (--db, or the per-user default). */
   dbPath: string;
   json: boolean;
-  /** Opens the core on dbPath; commands that never touch the cache (simulate) do not call it. */
-  openCore(): Core;
+  /**
+   * Opens the core on dbPath (once; later calls return the same core); commands that never touch the cache (simulate)
+   * do not call it. `sync` passes its sync options.
+   */
+  openCore(options?: Pick<CoreOptions, 'sync'>): Core;
   /** Machine-readable or human output on stdout. */
   out(text: string): void;
   /** Progress and diagnostics on stderr, so that --json output stays clean. */
@@ -53,5 +56,9 @@ export const EXIT = {
   auth: 3,
   network: 4,
   api: 5,
+  /** The sync ended, but some reported-time windows failed; the next sync retries them. */
+  partial: 6,
+  /** Another sync of the same stamp is running. */
+  locked: 7,
   cancelled: 130,
 } as const;

@@ -14,6 +14,8 @@ export function exitCodeFor(code: ErrorCode): number {
       return EXIT.network;
     case 'API':
       return EXIT.api;
+    case 'LOCKED':
+      return EXIT.locked;
     case 'CANCELLED':
       return EXIT.cancelled;
     default:

@@ -86,7 +86,7 @@ export async function main(argv: string[]): Promise<number> {
   const ctx: CliContext = {
     dbPath,
     json: values.json === true,
-    openCore: () => (core ??= createCore({ dbPath, log: cliLogger(err) })),
+    openCore: (coreOptions) => (core ??= createCore({ dbPath, log: cliLogger(err), ...coreOptions })),
     out,
     err,
     interrupted,

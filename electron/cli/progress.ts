@@ -2,12 +2,13 @@ import type { SyncProgress } from '../shared/domain.ts';
 
 const n = (v: number): string => v.toLocaleString('en-US');
 
-/** One line: bar, percent, records, pages, subscribers and rate. */
+/** One line: bar, percent, records, pages, windows, subscribers, rate, and retries when there were any. */
 export function progressLine(p: SyncProgress, width = 28): string {
   const filled = Math.round((Math.min(p.percent, 100) / 100) * width);
   const bar = `[${'#'.repeat(filled)}${'-'.repeat(width - filled)}]`;
   return `${bar} ${p.percent.toFixed(1).padStart(5)}%  ${n(p.records)} records  ${n(p.pages)} pages  ` +
-    `${p.subscribersDone}/${p.subscribersTotal} subscribers  ${n(p.rate)} rec/s`;
+    `${n(p.windowsDone)}/${n(p.windowsTotal)} windows  ${p.subscribersDone}/${p.subscribersTotal} subscribers  ` +
+    `${n(p.rate)} rec/s${p.retries > 0 ? `  ${n(p.retries)} retries` : ''}`;
 }
 
 /**

@@ -1,5 +1,6 @@
 import type { EventName, Handlers, StackmeterEvents } from '../shared/contract.ts';
 import type { ImportFileResult } from '../shared/domain.ts';
+import type { SyncOptions } from './sync/manager.ts';
 
 export interface Clock {
   now(): Date;
@@ -11,13 +12,27 @@ export interface Logger {
   error(message: string, fields?: Record<string, unknown>): void;
 }
 
+/**
+ * Encrypts credentials with a key the operating system keeps for the user (the desktop app implements it with
+ * Electron's safeStorage). Only the encrypted form is stored, in the connection's row.
+ */
+export interface SecretProtector {
+  encrypt(plain: string): Buffer;
+  /** Throws when the blob cannot be decrypted (another user, another machine, a reset keyring). */
+  decrypt(blob: Buffer): string;
+}
+
 export interface CoreOptions {
   /** Path of the SQLite cache file; created with its folder when missing. */
   dbPath: string;
   clock?: Clock;
   log?: Logger;
-  /** Environment used to resolve `env:` secrets; defaults to process.env. */
+  /** Environment used to resolve `env:` secrets and HTTPS_PROXY / NO_PROXY; defaults to process.env. */
   env?: Record<string, string | undefined>;
+  /** Present in the desktop app only: allows credentials of kind `protected`. */
+  secretProtector?: SecretProtector;
+  /** Overlap, concurrency, retries of syncs (the CLI's sync options); defaults suit the console. */
+  sync?: SyncOptions;
 }
 
 export type Unsubscribe = () => void;

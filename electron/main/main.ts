@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { app, BrowserWindow, dialog, ipcMain } from 'electron';
+import { app, BrowserWindow, dialog, ipcMain, safeStorage } from 'electron';
 import { createDispatcher } from '../core/dispatch.ts';
 import { createCore } from '../core/index.ts';
 import { CACHE_FILE_NAME, PRODUCT_NAME } from '../core/paths.ts';
@@ -8,6 +8,7 @@ import { EVENT_NAMES, eventChannel } from '../shared/contract.ts';
 import { registerAppScheme, serveAppProtocol } from './app-protocol.ts';
 import { registerIpcHandlers } from './ipc.ts';
 import { consoleLogger as log } from './log.ts';
+import { safeStorageProtector } from './secret-protector.ts';
 import { createMainWindow, hardenWebContents } from './window.ts';
 
 // The data folder is named after the product in development and in packaged builds alike (Electron would otherwise
@@ -39,7 +40,12 @@ function start(): void {
   // app.getAppPath() is the repository in development and the asar archive when packaged; dist/ sits in both.
   const appRoot = app.getAppPath();
   // STACKMETER_DB lets `stackmeter demo` open the window on its demo cache; the default is the cache the CLI shares.
-  const core = createCore({ dbPath: process.env.STACKMETER_DB || join(app.getPath('userData'), CACHE_FILE_NAME), log });
+  const core = createCore({
+    dbPath: process.env.STACKMETER_DB || join(app.getPath('userData'), CACHE_FILE_NAME),
+    log,
+    // Only the desktop app can store credentials encrypted (kind 'protected'); start() runs after 'ready', as needed.
+    secretProtector: safeStorageProtector(safeStorage, process.platform, log),
+  });
 
   hardenWebContents();
   serveAppProtocol(join(appRoot, 'dist', 'renderer'));

@@ -6,6 +6,7 @@ import type {
   MeterQuery,
   MeterRow,
   Overview,
+  OverviewQuery,
   SyncProgress,
   SyncRequest,
   SyncRunRow,
@@ -21,11 +22,14 @@ export interface StackmeterApi {
   'connections:list'(): ConnectionRow[];
   'connections:add'(input: ConnectionInput): ConnectionRow;
   'connections:remove'(name: string): void;
-  /** Starts a sync in the background and returns its run id; progress arrives as `sync:progress` events. */
+  /**
+   * Starts a sync in the background and returns its run id; progress arrives as `sync:progress` events. An interrupted
+   * run of the same stamp and granularity is resumed first (same range: that run's id is returned).
+   */
   'sync:start'(request: SyncRequest): { runId: number };
   'sync:cancel'(runId: number): void;
   'sync:runs'(limit?: number): SyncRunRow[];
-  'overview:get'(): Overview;
+  'overview:get'(query?: OverviewQuery): Overview;
   'meters:list'(query?: MeterQuery): MeterRow[];
 }
 

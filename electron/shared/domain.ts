@@ -8,23 +8,50 @@ export type Granularity = 'Hourly' | 'Daily';
 export type AuthType = 'adfs' | 'entra';
 export type ApiKind = 'operator' | 'tenant';
 
-/** Where a connection's client secret comes from. Secrets are never written to the cache. */
+/**
+ * Where a credential (a client secret, or a PEM holding a certificate and its private key) comes from. The cache never
+ * holds a credential in plain text.
+ */
 export type SecretSource =
-  /** Read from an environment variable of the process that runs the sync (CLI, jump box, CI). */
+  /** Read from an environment variable of the process that runs the sync (CLI, jump box, scheduler). */
   | { kind: 'env'; variable: string }
+  /** Read from a file that only its owner may read (checked on POSIX systems). */
+  | { kind: 'file'; path: string }
   /** Typed into the console: held in memory by the running core and forgotten when it exits. */
-  | { kind: 'session'; value: string };
+  | { kind: 'session'; value: string }
+  /** Typed into the desktop app and stored encrypted by the operating system (Electron safeStorage). */
+  | { kind: 'protected'; value: string };
+
+export type CredentialType = 'secret' | 'certificate';
+
+/** How the service principal proves its identity: a client secret, or a certificate (a signed client assertion). */
+export interface CredentialInput {
+  type: CredentialType;
+  source: SecretSource;
+}
 
 export interface ConnectionInput {
   name: string;
-  /** The ARM endpoint of the stamp, e.g. https://adminmanagement.local.azurestack.external */
+  /**
+   * The ARM endpoint: the stamp's adminmanagement address for an operator connection (provider usage API), or its
+   * management address for a tenant connection (tenant usage API).
+   */
   armEndpoint: string;
+  /** Operator (all tenants, Microsoft.Commerce.Admin) or tenant (own subscriptions, Microsoft.Commerce). Default operator. */
+  kind?: ApiKind;
   clientId: string;
-  secret: SecretSource;
+  credential: CredentialInput;
+  /** The Microsoft Entra ID directory (GUID or domain); required when the stamp signs in through Entra ID. */
+  tenantId?: string;
   /** PEM text of the CA that issued the stamp's certificates; added to the system roots, never replacing them. */
   caPem?: string;
-  /** The provider (default operator) subscription; discovered through GET /subscriptions when absent. */
+  /**
+   * Operator: the provider (Default Provider) subscription, discovered through GET /subscriptions when absent.
+   * Tenant: the one subscription to read, or every subscription the principal sees when absent.
+   */
   subscriptionId?: string;
+  /** An HTTP(S) proxy URL for this stamp; when absent HTTPS_PROXY / NO_PROXY of the environment apply. */
+  proxy?: string;
 }
 
 export interface ConnectionRow {
@@ -34,12 +61,16 @@ export interface ConnectionRow {
   authType: AuthType;
   loginEndpoint: string;
   audience: string;
+  tenantId: string | null;
   clientId: string;
-  /** A description of where the secret lives, e.g. `env:STACK_SECRET` or `session`. Never the secret. */
+  credentialType: CredentialType;
+  /** Where the credential lives: `env:NAME`, `file:/path`, `session` or `protected`. Never the credential. */
   secretSource: string;
   /** Subject of the trusted CA certificate, or null when only the system roots are trusted. */
   caSubject: string | null;
-  providerSubscriptionId: string;
+  proxy: string | null;
+  /** Operator: the provider subscription. Tenant: the subscription read, or null for all the principal sees. */
+  providerSubscriptionId: string | null;
   createdAt: string;
   records: number;
   lastSync: SyncRunRow | null;
@@ -47,14 +78,26 @@ export interface ConnectionRow {
 
 export interface SyncRequest {
   connection: string;
-  /** Reported-time start, inclusive: `YYYY-MM-DD` or an hour-aligned ISO time. */
-  from: string;
-  /** Reported-time end, exclusive; clamped to the last whole hour. */
-  to: string;
+  /**
+   * Reported-time start, inclusive: `YYYY-MM-DD` or an hour-aligned ISO time. Absent: incremental, from each
+   * subscriber's watermark less the overlap window (or 31 days back for a subscriber never synced).
+   */
+  from?: string;
+  /** Reported-time end, exclusive; absent or in the future: the last whole hour (day for Daily). */
+  to?: string;
   granularity: Granularity;
+  /**
+   * Also sweep the whole range with small all-tenant queries to catch usage of subscriptions deleted before they were
+   * ever listed. Without it, only subscriptions that disappeared since the last sync are swept.
+   */
+  sweepDeleted?: boolean;
 }
 
-export type SyncStatus = 'running' | 'succeeded' | 'failed' | 'cancelled';
+/**
+ * `partial`: the run ended but some windows failed (see `errors`); `interrupted`: the process died while it ran (it is
+ * resumed by the next sync of the same stamp and granularity).
+ */
+export type SyncStatus = 'running' | 'succeeded' | 'partial' | 'failed' | 'cancelled' | 'interrupted';
 
 export interface SyncRunRow {
   id: number;
@@ -70,9 +113,17 @@ export interface SyncRunRow {
   records: number;
   inserted: number;
   updated: number;
+  /** Reported-time windows planned (subscriber × window, plus all-tenant sweep windows) and completed. */
+  windows: number;
+  windowsDone: number;
+  /** Requests repeated after throttling, a 5xx, a reset connection or a malformed page. */
+  retries: number;
+  /** The run's summary error (failed, partial, cancelled), in words. */
   error: string | null;
   /** The kind of failure, so that a scheduler can tell bad credentials from an unreachable stamp. */
   errorCode: ErrorCode | null;
+  /** Every window that failed, e.g. `subscriber 4f…, 2026-11-02T00:00Z–2026-11-03T00:00Z, page 3: truncated JSON`. */
+  windowErrors: string[];
 }
 
 export interface SyncProgress {
@@ -86,9 +137,12 @@ export interface SyncProgress {
   pages: number;
   records: number;
   inserted: number;
+  windowsDone: number;
+  windowsTotal: number;
+  retries: number;
   /** Records per second over the run so far. */
   rate: number;
-  /** 0..100, from subscriber windows completed. */
+  /** 0..100, from windows completed. */
   percent: number;
   error: string | null;
 }
@@ -142,6 +196,13 @@ export interface Overview {
 export interface AppInfo {
   version: string;
   dbPath: string;
+  /** True in the desktop app, where credentials can be stored encrypted by the operating system. */
+  canProtectSecrets: boolean;
+}
+
+export interface OverviewQuery {
+  /** Restrict to one connection (stamp) by name. */
+  connection?: string;
 }
 
 export interface ImportFileResult {

@@ -2,7 +2,8 @@
 export type ErrorCode =
   | 'INVALID_ARGUMENT' // the caller sent something the schema refuses
   | 'NOT_FOUND' // a named connection, run or file does not exist
-  | 'CONFLICT' // e.g. a connection name already taken, a sync already running
+  | 'CONFLICT' // e.g. a connection name already taken
+  | 'LOCKED' // another sync of the same stamp is running (in this process or another one sharing the cache)
   | 'AUTH' // the token endpoint refused the credentials
   | 'TLS' // the stamp's certificate is not trusted
   | 'NETWORK' // connection refused, reset, DNS, timeout

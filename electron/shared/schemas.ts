@@ -13,10 +13,19 @@ const httpsUrl = z.string().trim().url('is not a URL').refine((u) => u.startsWit
 
 const guid = z.string().trim().regex(/^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/, 'is not a GUID');
 
-const secret = z.discriminatedUnion('kind', [
+const secretSource = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('env'), variable: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'is not an environment variable name') }),
+  z.object({ kind: z.literal('file'), path: z.string().trim().min(1, 'is required') }),
   z.object({ kind: z.literal('session'), value: z.string().min(1, 'is required') }),
+  z.object({ kind: z.literal('protected'), value: z.string().min(1, 'is required') }),
 ]);
+
+const credential = z.object({ type: z.enum(['secret', 'certificate']), source: secretSource });
+
+/** A directory tenant: a GUID or a domain name such as contoso.onmicrosoft.com. */
+const directoryTenant = z.string().trim().regex(/^([0-9a-fA-F-]{36}|[A-Za-z0-9][A-Za-z0-9.-]*\.[A-Za-z]{2,})$/, 'is not a tenant GUID or domain');
+
+const proxyUrl = z.string().trim().url('is not a URL').refine((u) => /^https?:\/\//.test(u), 'must start with http:// or https://');
 
 /** A date (YYYY-MM-DD) or an hour-aligned UTC time; the core checks the order and alignment. */
 const reportedTime = z.string().regex(/^\d{4}-\d{2}-\d{2}(T\d{2}(:00(:00(\.0+)?)?)?(Z|\+00:00)?)?$/, 'is not a UTC date or hour (YYYY-MM-DD or YYYY-MM-DDTHH:00:00Z)');
@@ -24,18 +33,24 @@ const reportedTime = z.string().regex(/^\d{4}-\d{2}-\d{2}(T\d{2}(:00(:00(\.0+)?)
 export const connectionInputSchema = z.object({
   name,
   armEndpoint: httpsUrl,
+  kind: z.enum(['operator', 'tenant']).optional(),
   clientId: z.string().trim().min(1, 'is required'),
-  secret,
+  credential,
+  tenantId: directoryTenant.optional(),
+  proxy: proxyUrl.optional(),
   caPem: z.string().includes('-----BEGIN CERTIFICATE-----', { message: 'is not a PEM certificate' }).optional(),
   subscriptionId: guid.optional(),
 });
 
 export const syncRequestSchema = z.object({
   connection: name,
-  from: reportedTime,
-  to: reportedTime,
+  from: reportedTime.optional(),
+  to: reportedTime.optional(),
   granularity: z.enum(['Hourly', 'Daily']),
+  sweepDeleted: z.boolean().optional(),
 });
+
+export const overviewQuerySchema = z.object({ connection: name.optional() });
 
 export const meterQuerySchema = z.object({
   connection: name.optional(),
@@ -52,7 +67,7 @@ export const argSchemas: ArgSchemas = {
   'sync:start': z.tuple([syncRequestSchema]),
   'sync:cancel': z.tuple([z.number().int().positive()]),
   'sync:runs': z.tuple([z.number().int().min(1).max(1000).optional()]),
-  'overview:get': z.tuple([]),
+  'overview:get': z.tuple([overviewQuerySchema.optional()]),
   'meters:list': z.tuple([meterQuerySchema.optional()]),
 };
 

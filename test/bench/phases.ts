@@ -114,7 +114,7 @@ export async function syncRound(ctx: RoundContext): Promise<SyncRunRow> {
       name: 'bench',
       armEndpoint: w.sim.url,
       clientId: w.sim.clientId,
-      secret: { kind: 'env', variable: 'BENCH_SECRET' },
+      credential: { type: 'secret', source: { kind: 'env', variable: 'BENCH_SECRET' } },
       caPem: w.sim.caPem,
     });
     const first = (await measure(ctx, 'sync', () => syncOnce(core, w))).run;

@@ -3,10 +3,10 @@
 
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { createArmClient, type ArmClient } from '../../electron/core/azure/arm.ts';
+import type { ArmClient } from '../../electron/core/azure/arm.ts';
 import { createHttpClient } from '../../electron/core/azure/http.ts';
 import { discoverEndpoints } from '../../electron/core/azure/metadata.ts';
-import { createTokenProvider } from '../../electron/core/azure/token.ts';
+import { clientCredential, connectStamp } from '../../electron/core/azure/stamp-client.ts';
 import { subscriberUsagePath } from '../../electron/core/azure/usage.ts';
 import { startSimulator, SyntheticStamp, type RunningSimulator } from '../../electron/core/simulator/index.ts';
 import type { Clock } from '../../electron/core/types.ts';
@@ -77,9 +77,10 @@ async function withArm<T>(w: Workload, use: (arm: ArmClient) => Promise<T>): Pro
   const http = createHttpClient({ caPem: w.sim.caPem });
   try {
     const endpoints = await discoverEndpoints(http, w.sim.url);
-    const tokens = createTokenProvider(http, endpoints, { clientId: w.sim.clientId, clientSecret: SECRET }, clock);
+    const { tokens, arm } = connectStamp(http, { ...endpoints, tenantId: null, clientId: w.sim.clientId },
+      clientCredential('secret', SECRET, 'bench'));
     await tokens.get();
-    return await use(createArmClient(http, endpoints.armEndpoint, tokens));
+    return await use(arm);
   } finally {
     await http.close();
   }

@@ -1,8 +1,9 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
+import { startSimulator, type Directory, type SimulatorFaults } from '../../electron/core/simulator/index.ts';
 
 const ROOT = resolve(import.meta.dirname, '../..');
 const CLI = join(ROOT, 'bin', 'stackmeter.js');
@@ -55,6 +56,30 @@ export async function startStack(): Promise<Stack> {
       rmSync(dir, { recursive: true, force: true });
     },
   };
+}
+
+export interface InProcessStamp {
+  url: string;
+  caFile: string;
+  /** The operator's Entra ID directory (its domain is what the add-stamp form asks for). */
+  directory: Directory;
+  /** Failures to inject while it runs. */
+  faults: SimulatorFaults;
+  stop(): Promise<void>;
+}
+
+/**
+ * A second simulated stamp, run inside the test process so that a test can choose how it signs in (Entra ID) and
+ * inject failures while the console syncs it. It accepts the same client ID and secret as the stack's simulator.
+ */
+export async function startInProcessStamp(dir: string, options: { identity: 'adfs' | 'entra'; seed: number })
+  : Promise<InProcessStamp> {
+  const sim = await startSimulator({
+    identity: options.identity, seed: options.seed, tenants: 2, clientId: SIM_CLIENT_ID, clientSecret: SIM_SECRET,
+  });
+  const caFile = join(dir, `stamp-${options.seed}-ca.pem`);
+  writeFileSync(caFile, sim.caPem);
+  return { url: sim.url, caFile, directory: sim.identity.directory, faults: sim.faults, stop: () => sim.close() };
 }
 
 export const screenshotPath = (name: string): string => join(ROOT, 'test', 'e2e', 'screenshots', `${name}.png`);

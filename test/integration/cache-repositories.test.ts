@@ -1,5 +1,5 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type Database from 'better-sqlite3';
 import { Decimal } from 'decimal.js';
@@ -23,9 +23,13 @@ const stamp = (name: string, overrides: Partial<connections.NewConnection> = {})
   authType: 'adfs' as const,
   loginEndpoint: `https://adfs.${name}.example/adfs`,
   audience: `https://adminmanagement.adfs.${name}.example/abc`,
+  tenantId: null,
   clientId: 'client',
+  credentialType: 'secret' as const,
   secretSource: 'env:STACK_SECRET',
+  secretBlob: null,
   caPem: null,
+  proxy: null,
   providerSubscriptionId: '39c82aed-b2b7-4a66-abdb-611de00bf11e',
   createdAt: '2026-01-05T10:00:00.123Z',
   ...overrides,
@@ -83,9 +87,12 @@ describe('cache repositories and queries', () => {
         authType: 'adfs',
         loginEndpoint: 'https://adfs.north.example/adfs',
         audience: 'https://adminmanagement.adfs.north.example/abc',
+        tenantId: null,
         clientId: 'client',
+        credentialType: 'secret',
         secretSource: 'env:STACK_SECRET',
         caSubject: 'O=Stackmeter Tests, CN=Stackmeter Test Root CA',
+        proxy: null,
         providerSubscriptionId: '39c82aed-b2b7-4a66-abdb-611de00bf11e',
         createdAt: '2026-01-05T10:00:00Z',
         records: 0,
@@ -156,8 +163,12 @@ describe('cache repositories and queries', () => {
         records: 236,
         inserted: 236,
         updated: 0,
+        windows: 0,
+        windowsDone: 0,
+        retries: 0,
         error: 'The stamp refused the token',
         errorCode: 'AUTH',
+        windowErrors: [],
       });
       expect(syncRuns.list(db).map((r) => r.id)).toEqual([second, first]);
       expect(syncRuns.list(db, 1).map((r) => r.id)).toEqual([second]);
@@ -167,12 +178,22 @@ describe('cache repositories and queries', () => {
       );
     });
 
-    it('marks runs a crashed process left running as failed: interrupted', () => {
+    it('marks runs whose process is gone as interrupted, and leaves those of live processes running', () => {
       const { id: connectionId } = connections.insert(db, stamp('north'));
-      const id = syncRuns.create(db, run(connectionId));
-      expect(syncRuns.markInterrupted(db, new Date('2026-01-05T12:00:00Z'))).toBe(1);
-      expect(syncRuns.get(db, id)).toMatchObject({ status: 'failed', error: 'interrupted', endedAt: '2026-01-05T12:00:00Z' });
-      expect(syncRuns.markInterrupted(db, new Date())).toBe(0);
+      const me = { pid: process.pid, host: hostname() };
+      // A pid far above any real one: no such process exists.
+      const gone = syncRuns.create(db, { ...run(connectionId), owner: { pid: 2 ** 30, host: me.host } });
+      const ownerless = syncRuns.create(db, run(connectionId));
+      const elsewhere = syncRuns.create(db, { ...run(connectionId), owner: { pid: 2 ** 30, host: 'another-host' } });
+      const live = syncRuns.create(db, { ...run(connectionId), owner: { pid: process.ppid, host: me.host } });
+      expect(syncRuns.markInterrupted(db, new Date('2026-01-05T12:00:00Z'), me)).toBe(2);
+      for (const id of [gone, ownerless]) {
+        expect(syncRuns.get(db, id)).toMatchObject({ status: 'interrupted', endedAt: '2026-01-05T12:00:00Z' });
+        expect(syncRuns.get(db, id).error).toMatch(/^interrupted: .*the next sync resumes it$/);
+      }
+      expect(syncRuns.get(db, elsewhere).status).toBe('running');
+      expect(syncRuns.get(db, live).status).toBe('running');
+      expect(syncRuns.markInterrupted(db, new Date(), me)).toBe(0);
     });
   });
 
@@ -274,6 +295,26 @@ describe('cache repositories and queries', () => {
       expect(byService('2019-12-10')).toEqual({ Compute: 56, 'Managed Disks': 2, Storage: 178 });
       expect(byService('2019-12-11')).toEqual({ Storage: 10 });
       expect(overview.dailyByService.map((p) => p.day)).toEqual([...overview.dailyByService.map((p) => p.day)].sort());
+    });
+
+    it('restricts the overview to one stamp when asked', () => {
+      const north = connections.insert(db, stamp('north'));
+      const east = connections.insert(db, stamp('east'));
+      const writer = createUsageWriter(db);
+      writer.writePage(records, { granularity: 'Hourly', connectionId: north.id });
+      writer.writePage(records.slice(0, 10), { granularity: 'Daily', connectionId: east.id });
+      subscriptions.upsert(db, north.id, [tenant('ffffffff-0000-0000-0000-000000000000', 'idle tenant')], new Date());
+
+      const eastOnly = getOverview(db, { connection: 'east' });
+      expect(eastOnly.stamps.map((s) => s.name)).toEqual(['east']);
+      expect(eastOnly.records).toBe(10);
+      expect(eastOnly.subscriptions).toBe(new Set(records.slice(0, 10).map((r) => r.subscriptionId)).size);
+      expect(eastOnly.dailyByService.reduce((n, p) => n + p.records, 0)).toBe(10);
+      const northOnly = getOverview(db, { connection: 'north' });
+      expect(northOnly.records).toBe(records.length);
+      expect(northOnly.stamps.map((s) => s.name)).toEqual(['north']);
+      expect(getOverview(db).records).toBe(records.length + 10);
+      expect(codeOf(() => getOverview(db, { connection: 'west' }))).toMatch(/^NOT_FOUND/);
     });
 
     it('gives an empty overview for an empty cache', () => {

@@ -20,14 +20,15 @@ function createTestCore() {
   const connections: ConnectionRow[] = [];
   const listeners = new Map<EventName, Set<(payload: unknown) => void>>();
   const core: Core = {
-    'app:info': () => ({ version: '9.9.9-test', dbPath: '/tmp/test.sqlite' }),
+    'app:info': () => ({ version: '9.9.9-test', dbPath: '/tmp/test.sqlite', canProtectSecrets: false }),
     'connections:list': () => connections,
     'connections:add': (input) => {
       const row: ConnectionRow = {
         name: input.name, armEndpoint: input.armEndpoint, kind: 'operator', authType: 'adfs',
         loginEndpoint: 'https://adfs.local.azurestack.external/adfs', audience: 'https://management.adfs.azurestack.local/x',
-        clientId: input.clientId, secretSource: input.secret.kind === 'env' ? `env:${input.secret.variable}` : 'session',
-        caSubject: null, providerSubscriptionId: '00000000-0000-0000-0000-000000000001',
+        tenantId: null, clientId: input.clientId, credentialType: input.credential.type,
+        secretSource: input.credential.source.kind === 'env' ? `env:${input.credential.source.variable}` : 'session',
+        caSubject: null, proxy: null, providerSubscriptionId: '00000000-0000-0000-0000-000000000001',
         createdAt: '2024-01-01T00:00:00Z', records: 0, lastSync: null,
       };
       connections.push(row);
@@ -43,8 +44,8 @@ function createTestCore() {
     'sync:runs': (limit) => Array.from({ length: Math.min(limit ?? 2, 2) }, (_, i) => ({
       id: i + 1, connection: 'lab', status: 'succeeded' as const, granularity: 'Hourly' as const,
       from: '2024-01-01T00:00:00Z', to: '2024-01-02T00:00:00Z', startedAt: '2024-01-02T00:00:00Z',
-      endedAt: '2024-01-02T00:01:00Z', subscribers: 1, pages: 1, records: 10, inserted: 10, updated: 0, error: null,
-      errorCode: null,
+      endedAt: '2024-01-02T00:01:00Z', subscribers: 1, pages: 1, records: 10, inserted: 10, updated: 0, windows: 1,
+      windowsDone: 1, retries: 0, error: null, errorCode: null, windowErrors: [],
     })),
     'overview:get': () => { throw new Error('database is locked'); },
     'meters:list': () => [],
@@ -169,12 +170,14 @@ describe('contract calls', () => {
     const answer = await call('app:info', []);
     expect(answer.status).toBe(200);
     expect(answer.headers['cache-control']).toBe('no-store');
-    expect(JSON.parse(answer.body)).toEqual({ ok: true, value: { version: '9.9.9-test', dbPath: '/tmp/test.sqlite' } });
+    expect(JSON.parse(answer.body)).toEqual({
+      ok: true, value: { version: '9.9.9-test', dbPath: '/tmp/test.sqlite', canProtectSecrets: false },
+    });
   });
 
   it('passes validated arguments to the core and returns its result', async () => {
     const input = { name: 'lab', armEndpoint: 'https://adminmanagement.local.azurestack.external', clientId: 'app',
-      secret: { kind: 'env', variable: 'STACK_SECRET' } };
+      credential: { type: 'secret', source: { kind: 'env', variable: 'STACK_SECRET' } } };
     const added = JSON.parse((await call('connections:add', [input])).body);
     expect(added).toMatchObject({ ok: true, value: { name: 'lab', secretSource: 'env:STACK_SECRET' } });
     const listed = JSON.parse((await call('connections:list', [])).body);
@@ -183,7 +186,7 @@ describe('contract calls', () => {
 
   it('refuses invalid arguments naming the field', async () => {
     const input = { name: 'plain', armEndpoint: 'http://adminmanagement.local', clientId: 'app',
-      secret: { kind: 'session', value: 's3cret' } };
+      credential: { type: 'secret', source: { kind: 'session', value: 's3cret' } } };
     const answer = await call('connections:add', [input]);
     expect(answer.status).toBe(200);
     expect(JSON.parse(answer.body)).toEqual({
@@ -257,7 +260,8 @@ describe('events', () => {
 
     const progress: SyncProgress = {
       runId: 7, connection: 'lab', status: 'running', phase: 'usage', subscribersDone: 1, subscribersTotal: 4,
-      currentSubscriber: 'tenant-a', pages: 3, records: 300, inserted: 290, rate: 12.5, percent: 25, error: null,
+      currentSubscriber: 'tenant-a', pages: 3, records: 300, inserted: 290, windowsDone: 2, windowsTotal: 8, retries: 1,
+      rate: 12.5, percent: 25, error: null,
     };
     testCore.emit('sync:progress', progress);
     await until(`data: ${JSON.stringify(progress)}\n\n`);

@@ -39,7 +39,7 @@ async function addSimulator(core: Core, name = 'sim'): Promise<void> {
     name,
     armEndpoint: sim.url,
     clientId: sim.clientId,
-    secret: { kind: 'env', variable: 'SIM_SECRET' },
+    credential: { type: 'secret', source: { kind: 'env', variable: 'SIM_SECRET' } },
     caPem: sim.caPem,
   });
 }
@@ -127,7 +127,7 @@ describe('sync from the HTTPS simulator into a SQLite file', () => {
         name: 'wrong-ca',
         armEndpoint: sim.url,
         clientId: sim.clientId,
-        secret: { kind: 'env', variable: 'SIM_SECRET' },
+        credential: { type: 'secret', source: { kind: 'env', variable: 'SIM_SECRET' } },
         caPem: other.caPem,
       }));
       await expect(attempt).rejects.toMatchObject({ code: 'TLS' });

@@ -1,7 +1,8 @@
 import { readFileSync } from 'node:fs';
+import type { ApiKind, CredentialInput } from '../../shared/domain.ts';
 import { StackmeterError } from '../../shared/result.ts';
 import { call } from '../call.ts';
-import { EXIT, type Command } from '../command.ts';
+import { EXIT, type Command, type OptionValues } from '../command.ts';
 import { textTable } from '../format.ts';
 
 /** Reads a PEM file named on the command line, refusing anything that holds no certificate. */
@@ -18,22 +19,63 @@ export function readCaFile(path: string): string {
   return pem;
 }
 
+/** The credential options of `connect add`; exactly one is given. */
+const CREDENTIAL_OPTIONS: Record<string, (value: string) => CredentialInput> = {
+  'client-secret-env': (variable) => ({ type: 'secret', source: { kind: 'env', variable } }),
+  'client-secret-file': (path) => ({ type: 'secret', source: { kind: 'file', path } }),
+  'certificate-env': (variable) => ({ type: 'certificate', source: { kind: 'env', variable } }),
+  'certificate-file': (path) => ({ type: 'certificate', source: { kind: 'file', path } }),
+};
+
+function credentialOption(options: OptionValues): CredentialInput {
+  const given = Object.keys(CREDENTIAL_OPTIONS).filter((name) => typeof options[name] === 'string');
+  if (given.length !== 1) {
+    const list = Object.keys(CREDENTIAL_OPTIONS).map((name) => `--${name}`).join(', ');
+    throw new StackmeterError(
+      'INVALID_ARGUMENT',
+      given.length === 0
+        ? `A credential is required: give one of ${list}.`
+        : `Give only one credential; got ${given.map((name) => `--${name}`).join(' and ')}.`,
+    );
+  }
+  const name = given[0] as string;
+  return CREDENTIAL_OPTIONS[name](options[name] as string);
+}
+
+function kindOption(value: OptionValues[string]): ApiKind | undefined {
+  if (value === undefined) return undefined;
+  if (value === 'operator' || value === 'tenant') return value;
+  throw new StackmeterError('INVALID_ARGUMENT', `--kind must be operator or tenant, not ${JSON.stringify(value)}.`);
+}
+
+const str = (value: OptionValues[string]): string | undefined => (typeof value === 'string' ? value : undefined);
+
 export const connectAddCommand: Command = {
   name: 'connect add',
   summary: 'Add a stamp: discover its sign-in from the ARM metadata, prove the credentials, store the connection',
   details:
-    'The client secret is never stored: name the environment variable that holds it, and set that variable\n' +
-    'wherever "stackmeter sync" runs. --ca adds the stamp\'s root CA to the system roots (verification stays on).',
+    'The credential is never stored: name the environment variable or the owner-only file (chmod 600) that\n' +
+    'holds it, and make it available wherever "stackmeter sync" runs. A certificate credential is one PEM file\n' +
+    'with the certificate and its unencrypted private key. AD FS or Microsoft Entra ID is discovered from the\n' +
+    'stamp; Entra ID also needs --tenant. --kind tenant reads the tenant usage API on the management endpoint\n' +
+    '(the subscriptions the principal sees, or --subscription). --ca adds the stamp\'s root CA bundle to the\n' +
+    'system roots (verification stays on). Without --proxy, HTTPS_PROXY and NO_PROXY apply.',
   positionals: [{ name: 'name', description: 'A short name for the stamp, e.g. "prod-east"', required: true }],
   options: {
     arm: { type: 'string', placeholder: '<url>', description: 'ARM endpoint, e.g. https://adminmanagement.local.azurestack.external' },
+    kind: { type: 'string', placeholder: '<kind>', description: 'operator (adminmanagement, all tenants; default) or tenant (management)' },
     'client-id': { type: 'string', placeholder: '<id>', description: 'Application (client) ID of the service principal' },
+    tenant: { type: 'string', placeholder: '<id>', description: 'Microsoft Entra ID directory (GUID or domain); required for Entra ID stamps' },
     'client-secret-env': { type: 'string', placeholder: '<VAR>', description: 'Environment variable that holds the client secret' },
-    ca: { type: 'string', placeholder: '<pem>', description: 'PEM file of the root CA that issued the stamp\'s certificates' },
-    subscription: { type: 'string', placeholder: '<id>', description: 'Provider subscription ID (default: discovered via GET /subscriptions)' },
+    'client-secret-file': { type: 'string', placeholder: '<path>', description: 'Owner-only file that holds the client secret' },
+    'certificate-env': { type: 'string', placeholder: '<VAR>', description: 'Environment variable that holds the certificate and key (PEM)' },
+    'certificate-file': { type: 'string', placeholder: '<pem>', description: 'Owner-only PEM file with the certificate and its private key' },
+    ca: { type: 'string', placeholder: '<pem>', description: 'PEM file of the root CA(s) that issued the stamp\'s certificates' },
+    proxy: { type: 'string', placeholder: '<url>', description: 'HTTP(S) proxy for this stamp (default: HTTPS_PROXY / NO_PROXY)' },
+    subscription: { type: 'string', placeholder: '<id>', description: 'Operator: provider subscription (default: discovered); tenant: the one to read' },
   },
   async run(ctx, options, [name]) {
-    for (const required of ['arm', 'client-id', 'client-secret-env']) {
+    for (const required of ['arm', 'client-id']) {
       if (typeof options[required] !== 'string') {
         throw new StackmeterError('INVALID_ARGUMENT', `--${required} is required. Run "stackmeter connect add --help".`);
       }
@@ -41,16 +83,23 @@ export const connectAddCommand: Command = {
     const row = await call(ctx.openCore(), 'connections:add', {
       name: name!,
       armEndpoint: options.arm as string,
+      kind: kindOption(options.kind),
       clientId: options['client-id'] as string,
-      secret: { kind: 'env', variable: options['client-secret-env'] as string },
+      credential: credentialOption(options),
+      tenantId: str(options.tenant),
       caPem: typeof options.ca === 'string' ? readCaFile(options.ca) : undefined,
-      subscriptionId: typeof options.subscription === 'string' ? options.subscription : undefined,
+      proxy: str(options.proxy),
+      subscriptionId: str(options.subscription),
     });
     if (ctx.json) ctx.out(JSON.stringify(row, null, 2));
     else {
-      ctx.out(`Added ${row.name}: ${row.armEndpoint}, signs in through ${row.authType === 'adfs' ? 'AD FS' : 'Microsoft Entra ID'} ` +
-        `(${row.loginEndpoint}), provider subscription ${row.providerSubscriptionId}.`);
-      ctx.out(`Next: stackmeter sync ${row.name} --from <YYYY-MM-DD>`);
+      const signIn = row.authType === 'adfs' ? 'AD FS' : `Microsoft Entra ID (directory ${row.tenantId})`;
+      const reads = row.kind === 'operator'
+        ? `provider subscription ${row.providerSubscriptionId}`
+        : row.providerSubscriptionId ? `tenant subscription ${row.providerSubscriptionId}` : 'every subscription it sees';
+      ctx.out(`Added ${row.name}: ${row.armEndpoint}, signs in through ${signIn} (${row.loginEndpoint}) with a ` +
+        `${row.credentialType === 'secret' ? 'client secret' : 'certificate'} from ${row.secretSource}, reads ${reads}.`);
+      ctx.out(`Next: stackmeter sync ${row.name}   (the first sync fetches the last 31 days)`);
     }
     return EXIT.ok;
   },
@@ -72,12 +121,13 @@ export const connectListCommand: Command = {
       return EXIT.ok;
     }
     ctx.out(textTable(
-      ['name', 'ARM endpoint', 'sign-in', 'secret', 'CA', 'records', 'last sync'],
+      ['name', 'kind', 'ARM endpoint', 'sign-in', 'credential', 'CA', 'records', 'last sync'],
       rows.map((r) => [
         r.name,
+        r.kind,
         r.armEndpoint,
-        r.authType === 'adfs' ? 'AD FS' : 'Entra ID',
-        r.secretSource,
+        r.authType === 'adfs' ? 'AD FS' : `Entra ID ${r.tenantId}`,
+        `${r.credentialType} ${r.secretSource}`,
         r.caSubject ?? 'system roots',
         r.records,
         r.lastSync ? `${r.lastSync.status} ${r.lastSync.startedAt}` : 'never',

@@ -66,7 +66,7 @@ export const demoCommand: Command = {
         name: DEMO_STAMP,
         armEndpoint: sim.url,
         clientId: sim.clientId,
-        secret: { kind: 'env', variable: SECRET_VARIABLE },
+        credential: { type: 'secret', source: { kind: 'env', variable: SECRET_VARIABLE } },
         caPem: sim.caPem,
       });
       const now = new Date();

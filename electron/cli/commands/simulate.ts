@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { startSimulator } from '../../core/simulator/index.ts';
+import { FAULT_PROFILES, isFaultProfile, startSimulator } from '../../core/simulator/index.ts';
 import { StackmeterError } from '../../shared/result.ts';
 import { EXIT, type Command, type OptionValues } from '../command.ts';
 
@@ -20,7 +20,9 @@ export const simulateCommand: Command = {
   summary: 'Run a simulated Azure Stack Hub (ARM, AD FS, usage, subscriptions, fabric) over HTTPS on 127.0.0.1',
   details:
     'The simulator makes its own CA and writes it to --ca-out; clients must trust it explicitly (--ca). Its usage\n' +
-    'is deterministic for a given --seed. It runs until Ctrl-C.',
+    'is deterministic for a given --seed. --faults makes it behave like a troubled stamp (throttling, 5xx,\n' +
+    'gateway timeouts on all-tenant queries, dropped connections, slow or truncated pages, expiring tokens,\n' +
+    'duplicated pages, late rows; chaos: all at low rates), the same way for the same seed. It runs until Ctrl-C.',
   positionals: [],
   options: {
     port: { type: 'string', placeholder: '<n>', description: 'Port to listen on (default: any free port)' },
@@ -34,8 +36,17 @@ export const simulateCommand: Command = {
       description: 'Environment variable holding the secret it accepts (default: STACKMETER_SIM_SECRET; made up when unset)',
     },
     'ca-out': { type: 'string', placeholder: '<file>', description: 'Where to write the CA certificate (default: ./stackmeter-simulator-ca.pem)' },
+    faults: {
+      type: 'string',
+      placeholder: '<profile>',
+      description: `Inject failures: ${FAULT_PROFILES.join(', ')} (default: none)`,
+    },
   },
   async run(ctx, options) {
+    const faults = options.faults;
+    if (faults !== undefined && (typeof faults !== 'string' || !isFaultProfile(faults))) {
+      throw new StackmeterError('INVALID_ARGUMENT', `--faults must be one of ${FAULT_PROFILES.join(', ')}, not "${String(faults)}".`);
+    }
     const secretVar = typeof options['client-secret-env'] === 'string' ? options['client-secret-env'] : 'STACKMETER_SIM_SECRET';
     const givenSecret = process.env[secretVar];
     const clientSecret = givenSecret || randomBytes(18).toString('base64url');
@@ -46,6 +57,7 @@ export const simulateCommand: Command = {
       scale: intOption(options, 'scale', 1),
       clientId: typeof options['client-id'] === 'string' ? options['client-id'] : undefined,
       clientSecret,
+      faults,
     });
     const caPath = resolve(typeof options['ca-out'] === 'string' ? options['ca-out'] : 'stackmeter-simulator-ca.pem');
     writeFileSync(caPath, sim.caPem);
@@ -53,7 +65,7 @@ export const simulateCommand: Command = {
       ctx.out(JSON.stringify({ url: sim.url, caFile: caPath, clientId: sim.clientId, secretVariable: secretVar,
         providerSubscriptionId: sim.providerSubscriptionId }));
     } else {
-      ctx.out(`Simulated Azure Stack Hub at ${sim.url} (CA: ${caPath})`);
+      ctx.out(`Simulated Azure Stack Hub at ${sim.url} (CA: ${caPath})${faults ? `, injecting faults: ${faults}` : ''}`);
       // The secret belongs to this throw-away simulator only; it is shown so that another shell can connect to it.
       if (!givenSecret) ctx.out(`Its AD FS accepts this secret:  export ${secretVar}=${clientSecret}`);
       ctx.out(`Connect:  stackmeter connect add sim --arm ${sim.url} --client-id ${sim.clientId} ` +

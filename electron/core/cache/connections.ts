@@ -1,11 +1,14 @@
 import { X509Certificate } from 'node:crypto';
 import type Database from 'better-sqlite3';
-import type { ApiKind, AuthType, ConnectionRow, SyncRunRow } from '../../shared/domain.ts';
+import type { ApiKind, AuthType, ConnectionRow, CredentialType, SyncRunRow } from '../../shared/domain.ts';
 import { StackmeterError } from '../../shared/result.ts';
 import { isoFromDate } from './iso.ts';
 import { latestPerConnection } from './sync-runs.ts';
 
-/** A connection as the core has validated and discovered it, ready to store. Holds no secret, only where it lives. */
+/**
+ * A connection as the core has validated and discovered it, ready to store. Holds no credential in plain text: only
+ * where it lives, or (protected) its form encrypted by the operating system.
+ */
 export interface NewConnection {
   name: string;
   armEndpoint: string;
@@ -13,11 +16,18 @@ export interface NewConnection {
   authType: AuthType;
   loginEndpoint: string;
   audience: string;
+  /** The Entra ID directory; null for AD FS. */
+  tenantId: string | null;
   clientId: string;
-  /** e.g. `env:STACK_SECRET` or `session`. */
+  credentialType: CredentialType;
+  /** `env:NAME`, `file:/absolute/path`, `session` or `protected`. */
   secretSource: string;
+  /** `protected` only: the credential encrypted by the operating system. */
+  secretBlob: Buffer | null;
   caPem: string | null;
-  providerSubscriptionId: string;
+  proxy: string | null;
+  /** Operator: the provider subscription. Tenant: the one subscription read, or null for all the principal sees. */
+  providerSubscriptionId: string | null;
 }
 
 export interface StoredConnection extends NewConnection {
@@ -27,7 +37,8 @@ export interface StoredConnection extends NewConnection {
 
 const COLUMNS = `
   id, name, arm_endpoint AS armEndpoint, kind, auth_type AS authType, login_endpoint AS loginEndpoint, audience,
-  client_id AS clientId, secret_source AS secretSource, ca_pem AS caPem, provider_subscription_id AS providerSubscriptionId,
+  tenant_id AS tenantId, client_id AS clientId, credential_type AS credentialType, secret_source AS secretSource,
+  secret_blob AS secretBlob, ca_pem AS caPem, proxy_url AS proxy, provider_subscription_id AS providerSubscriptionId,
   created_at AS createdAt`;
 
 /** Stores a new connection. A name already taken (case-insensitively) is a CONFLICT. */
@@ -37,10 +48,11 @@ export function insert(db: Database.Database, connection: NewConnection & { crea
   try {
     const info = db
       .prepare(`
-        INSERT INTO connections (name, arm_endpoint, kind, auth_type, login_endpoint, audience, client_id, secret_source,
-                                 ca_pem, provider_subscription_id, created_at)
-        VALUES (@name, @armEndpoint, @kind, @authType, @loginEndpoint, @audience, @clientId, @secretSource, @caPem,
-                @providerSubscriptionId, @createdAt)`)
+        INSERT INTO connections (name, arm_endpoint, kind, auth_type, login_endpoint, audience, tenant_id, client_id,
+                                 credential_type, secret_source, secret_blob, ca_pem, proxy_url,
+                                 provider_subscription_id, created_at)
+        VALUES (@name, @armEndpoint, @kind, @authType, @loginEndpoint, @audience, @tenantId, @clientId, @credentialType,
+                @secretSource, @secretBlob, @caPem, @proxy, @providerSubscriptionId, @createdAt)`)
       .run({ ...connection, createdAt });
     return { ...connection, id: Number(info.lastInsertRowid), createdAt };
   } catch (err) {
@@ -113,9 +125,12 @@ function toConnectionRow(c: StoredConnection, records: number, lastSync: SyncRun
     authType: c.authType,
     loginEndpoint: c.loginEndpoint,
     audience: c.audience,
+    tenantId: c.tenantId,
     clientId: c.clientId,
+    credentialType: c.credentialType,
     secretSource: c.secretSource,
     caSubject: c.caPem === null ? null : caSubject(c.caPem),
+    proxy: c.proxy,
     providerSubscriptionId: c.providerSubscriptionId,
     createdAt: c.createdAt,
     records,
@@ -123,14 +138,25 @@ function toConnectionRow(c: StoredConnection, records: number, lastSync: SyncRun
   };
 }
 
-/** The subject of the first certificate of a PEM bundle, e.g. `CN=AzureStackSelfSignedRootCert`. */
+const PEM_CERTIFICATE = /-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/g;
+
+/**
+ * The subject of the first certificate of a PEM bundle, e.g. `CN=AzureStackSelfSignedRootCert`, followed by how many
+ * more the bundle holds. Every certificate must be readable: all of them are added to the trusted roots.
+ */
 export function caSubject(pem: string): string {
-  try {
-    return new X509Certificate(pem).subject.split('\n').join(', ');
-  } catch (err) {
-    throw new StackmeterError(
-      'INVALID_ARGUMENT',
-      `The CA certificate is not a readable PEM certificate (${err instanceof Error ? err.message : String(err)}).`,
-    );
-  }
+  const blocks = pem.match(PEM_CERTIFICATE) ?? [];
+  if (blocks.length === 0) throw new StackmeterError('INVALID_ARGUMENT', 'The CA bundle holds no PEM certificate.');
+  const subjects = blocks.map((block, i) => {
+    try {
+      return new X509Certificate(block).subject.split('\n').join(', ');
+    } catch (err) {
+      throw new StackmeterError(
+        'INVALID_ARGUMENT',
+        `Certificate ${i + 1} of the CA bundle is not a readable PEM certificate ` +
+          `(${err instanceof Error ? err.message : String(err)}).`,
+      );
+    }
+  });
+  return subjects.length === 1 ? subjects[0] : `${subjects[0]} (+${subjects.length - 1} more)`;
 }

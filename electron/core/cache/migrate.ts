@@ -22,12 +22,27 @@ export function migrate(db: Database.Database, migrations: readonly Migration[] 
     );
   }
   if (current === latest) return current;
-  db.transaction(() => {
-    for (const m of migrations.slice(current)) {
-      m.up(db);
-      // user_version lives in the file header, which is part of the transaction: it rolls back with the steps.
-      db.pragma(`user_version = ${m.version}`);
-    }
-  })();
+  // A step may rebuild a table that others reference (SQLite's 12-step ALTER TABLE procedure), and with foreign keys
+  // enforced, dropping the old table would cascade deletes into its children. Steps therefore run with enforcement off
+  // (the pragma is ignored inside a transaction, so it is switched outside it) and every reference is checked before
+  // the transaction commits: a step that broke one rolls back with all the others.
+  const enforced = db.pragma('foreign_keys', { simple: true }) === 1;
+  if (enforced) db.pragma('foreign_keys = OFF');
+  try {
+    db.transaction(() => {
+      for (const m of migrations.slice(current)) {
+        m.up(db);
+        // user_version lives in the file header, which is part of the transaction: it rolls back with the steps.
+        db.pragma(`user_version = ${m.version}`);
+      }
+      const broken = db.pragma('foreign_key_check') as { table: string; parent: string }[];
+      if (broken.length > 0) {
+        const first = broken[0];
+        throw new Error(`schema migration left ${broken.length} rows of ${first.table} without their ${first.parent} row`);
+      }
+    })();
+  } finally {
+    if (enforced) db.pragma('foreign_keys = ON');
+  }
   return current;
 }

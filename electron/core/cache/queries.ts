@@ -1,5 +1,7 @@
 import type Database from 'better-sqlite3';
-import type { DailyServicePoint, MeterQuery, MeterRow, Overview, StampSummary } from '../../shared/domain.ts';
+import type {
+  DailyServicePoint, MeterQuery, MeterRow, Overview, OverviewQuery, StampSummary,
+} from '../../shared/domain.ts';
 import { getStored } from './connections.ts';
 import { isoFromUnix } from './iso.ts';
 import { latestPerConnection } from './sync-runs.ts';
@@ -49,18 +51,28 @@ export function listMeters(db: Database.Database, query: MeterQuery = {}): Meter
   }));
 }
 
-/** What the overview page shows: every stamp's freshness, totals, and records per UTC day and service. */
-export function getOverview(db: Database.Database): Overview {
+/**
+ * What the overview page shows: every stamp's freshness, totals, and records per UTC day and service. `connection`
+ * restricts all of it to one stamp (NOT_FOUND when no connection has that name).
+ */
+export function getOverview(db: Database.Database, query: OverviewQuery = {}): Overview {
+  const connectionId = query.connection === undefined ? null : getStored(db, query.connection).id;
+  const only = (column: string): string => (connectionId === null ? '' : `WHERE ${column} = @connection`);
+  const params = { connection: connectionId };
   // One pass over the connection index gives, per stamp and subscription, the record count and latest usage end.
   const perSubscription = db
-    .prepare<[], [number | null, string, number, number]>(`
+    .prepare<[typeof params], [number | null, string, number, number]>(`
       SELECT u.connection_id, k.subscription_id, u.records, u.lastUsage
       FROM (SELECT connection_id, subscription_key, count(*) AS records, max(usage_end) AS lastUsage
-            FROM usage_records GROUP BY connection_id, subscription_key) u
+            FROM usage_records ${only('connection_id')} GROUP BY connection_id, subscription_key) u
       JOIN subscription_keys k ON k.id = u.subscription_key`)
     .raw()
-    .all();
-  const listed = db.prepare<[], [number, string]>('SELECT connection_id, subscription_id FROM subscriptions').raw().all();
+    .all(params);
+  const listed = db
+    .prepare<[typeof params], [number, string]>(
+      `SELECT connection_id, subscription_id FROM subscriptions ${only('connection_id')}`)
+    .raw()
+    .all(params);
 
   interface Tally { records: number; lastUsage: number | null; subscriptions: Set<string> }
   const tallies = new Map<number | null, Tally>();
@@ -86,10 +98,10 @@ export function getOverview(db: Database.Database): Overview {
 
   const lastSync = latestPerConnection(db);
   const stamps: StampSummary[] = db
-    .prepare<[], { id: number; name: string; armEndpoint: string }>(
-      'SELECT id, name, arm_endpoint AS armEndpoint FROM connections ORDER BY name',
+    .prepare<[typeof params], { id: number; name: string; armEndpoint: string }>(
+      `SELECT id, name, arm_endpoint AS armEndpoint FROM connections ${only('id')} ORDER BY name`,
     )
-    .all()
+    .all(params)
     .map((c) => {
       const t = tallies.get(c.id);
       return {
@@ -107,10 +119,11 @@ export function getOverview(db: Database.Database): Overview {
     db.prepare<[], [number, string]>('SELECT id, service FROM meters').raw().all().map(([id, service]) => [id, service]),
   );
   const perDayMeter = db
-    .prepare<[], [number, number, number]>(`
-      SELECT usage_start / 86400 AS day, meter_key, count(*) FROM usage_records GROUP BY day, meter_key ORDER BY day`)
+    .prepare<[typeof params], [number, number, number]>(`
+      SELECT usage_start / 86400 AS day, meter_key, count(*) FROM usage_records ${only('connection_id')}
+      GROUP BY day, meter_key ORDER BY day`)
     .raw()
-    .all();
+    .all(params);
   const metersSeen = new Set<number>();
   const daily = new Map<string, DailyServicePoint>();
   for (const [day, meterKey, count] of perDayMeter) {

@@ -29,11 +29,35 @@ export interface UsageWriter {
   /** Upserts several groups (e.g. a file mixing hourly and daily records) in one transaction. */
   writeGroups(groups: RecordGroup[], connectionId: number | null): WriteCounts;
   /**
+   * Upserts one page inside a transaction the caller holds (a sync commits a page with its checkpoint), without a
+   * nested savepoint, whose journal would copy every page the insert touches. A caller whose transaction rolls back
+   * must call reset().
+   */
+  writeWithin(records: UsageRecord[], options: WriteOptions): WriteCounts;
+  /**
    * Forgets the cached dimension keys. The writer does this itself when its own transaction fails; a caller that runs
    * writePage inside a transaction of its own and rolls that back must call it, or the cache would name rows that no
    * longer exist.
    */
   reset(): void;
+}
+
+// Counts rows the upsert below updated, per database: the SQL function that bumps it runs only on the update path.
+// One counter per connection, shared by every writer on it (registering the function again replaces it).
+const updateCounters = new WeakMap<Database.Database, { updated: number }>();
+
+function updateCounter(db: Database.Database): { updated: number } {
+  let counter = updateCounters.get(db);
+  if (!counter) {
+    const c = { updated: 0 };
+    db.function('stackmeter_row_updated', { deterministic: false }, (connection: unknown) => {
+      c.updated++;
+      return connection as number | null;
+    });
+    updateCounters.set(db, c);
+    counter = c;
+  }
+  return counter;
 }
 
 interface CachedResource {
@@ -45,8 +69,14 @@ interface CachedResource {
 
 /**
  * The ingest hot path. Dimension keys (subscription GUID, meter, resource) resolve through Maps in front of their
- * tables, so a record usually costs two Map lookups and one INSERT. Usage rows are keyed by their natural key:
- * writing the same page again inserts nothing and counts every record as unchanged.
+ * tables, so a record usually costs two Map lookups and one statement. Usage rows are keyed by their natural key:
+ * writing the same page again changes nothing and counts every record as unchanged.
+ *
+ * New rows and rows already cached each have a statement that is fastest for them: a plain insert for new rows (with
+ * the upsert alone, a sync into an empty cache took about 1.5 times as long), an upsert that writes only what changed
+ * for cached rows (an insert that meets the row, then an update, costs two statements: re-syncs ran 2x slower). Rows
+ * come in runs of one kind (a new period, or a period synced again), so each record takes the statement that suited
+ * the record before it.
  */
 export function createUsageWriter(db: Database.Database): UsageWriter {
   const selectSubscription = db.prepare('SELECT id FROM subscription_keys WHERE subscription_id = ?').pluck();
@@ -67,15 +97,22 @@ export function createUsageWriter(db: Database.Database): UsageWriter {
                                quantity_text, quantity, connection_id)
     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
     ON CONFLICT DO NOTHING`);
-  // Only reached when the insert met an existing row. A record synced by a connection claims an imported row; an
-  // import never detaches a row from its connection.
-  const updateUsage = db.prepare(`
-    UPDATE usage_records
-    SET quantity_text = @text, quantity = @quantity, connection_id = coalesce(@connection, connection_id)
-    WHERE subscription_key = @subscription AND meter_key = @meter AND usage_start = @start AND usage_end = @end
-      AND resource_key = @resource AND granularity = @granularity
-      AND (quantity_text <> @text OR connection_id IS NOT coalesce(@connection, connection_id))`);
+  // An existing row is rewritten only when its quantity (or owning connection) differs, so re-syncing an unchanged
+  // period writes nothing. A record synced by a connection claims an imported row; an import never detaches a row from
+  // its connection. Of the rows the upsert changed, those the update path counted (stackmeter_row_updated) were
+  // updated and the others inserted.
+  const updated = updateCounter(db);
+  const upsertUsage = db.prepare(`
+    INSERT INTO usage_records (subscription_key, meter_key, usage_start, usage_end, resource_key, granularity,
+                               quantity_text, quantity, connection_id)
+    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+    ON CONFLICT DO UPDATE SET
+      quantity_text = excluded.quantity_text, quantity = excluded.quantity,
+      connection_id = stackmeter_row_updated(coalesce(excluded.connection_id, connection_id))
+    WHERE quantity_text <> excluded.quantity_text OR connection_id IS NOT coalesce(excluded.connection_id, connection_id)`);
 
+  // Whether the previous record was already cached: this one most likely is too.
+  let expectCached = false;
   // Keyed by the text as received; the tables' keys are case-folded (meters also lose hyphens).
   const subscriptions = new Map<string, number>();
   const meters = new Map<string, number>();
@@ -163,16 +200,23 @@ export function createUsageWriter(db: Database.Database): UsageWriter {
       const meter = meterKey(r.meterId);
       const resource = resourceKey(r);
       const quantity = Number(r.quantityText);
-      const ins = insertUsage.run(subscription, meter, r.usageStart, r.usageEnd, resource, granularity, r.quantityText,
-        quantity, connection);
-      if (ins.changes === 1) {
-        counts.inserted++;
-        continue;
+      if (!expectCached) {
+        if (insertUsage.run(subscription, meter, r.usageStart, r.usageEnd, resource, granularity, r.quantityText,
+          quantity, connection).changes === 1) {
+          counts.inserted++;
+          continue;
+        }
+        expectCached = true;
       }
-      const upd = updateUsage.run({ text: r.quantityText, quantity, connection, subscription, meter, start: r.usageStart,
-        end: r.usageEnd, resource, granularity });
-      if (upd.changes === 1) counts.updated++;
-      else counts.unchanged++;
+      const before = updated.updated;
+      const { changes } = upsertUsage.run(subscription, meter, r.usageStart, r.usageEnd, resource, granularity,
+        r.quantityText, quantity, connection);
+      if (changes === 0) counts.unchanged++;
+      else if (updated.updated !== before) counts.updated++;
+      else {
+        counts.inserted++;
+        expectCached = false;
+      }
     }
   };
 
@@ -204,6 +248,12 @@ export function createUsageWriter(db: Database.Database): UsageWriter {
   return {
     writePage: (records, options) => guarded([{ records, granularity: options.granularity }], options.connectionId),
     writeGroups: guarded,
+    writeWithin(records, options) {
+      if (!db.inTransaction) throw new Error('writeWithin needs a transaction held by the caller');
+      const counts: WriteCounts = { inserted: 0, updated: 0, unchanged: 0 };
+      writeRecords(records, options.granularity, options.connectionId, counts);
+      return counts;
+    },
     reset,
   };
 }

@@ -1,26 +1,16 @@
 // The JSON documents of the simulator's non-usage routes, in the shapes the real stamp returns (see the recordings):
-// ARM metadata, AD FS discovery, provider and tenant subscriptions, directory tenants, fabric scale units and nodes.
+// ARM metadata, provider and tenant subscriptions, directory tenants, fabric scale units and nodes.
 
 import type { SyntheticStamp } from './stamp.ts';
 
-export function metadataEndpoints(stamp: SyntheticStamp, url: string): object {
+/** The ARM metadata; `loginEndpoint` is {url}/adfs for AD FS or the identity host for Microsoft Entra ID. */
+export function metadataEndpoints(stamp: SyntheticStamp, loginEndpoint: string): object {
   const host = `${stamp.region}.${stamp.domain}`;
   return {
     galleryEndpoint: `https://adminportal.${host}:30015/`,
     graphEndpoint: `https://graph.${host}/`,
     portalEndpoint: `https://adminportal.${host}/`,
-    authentication: { loginEndpoint: `${url}/adfs`, audiences: [stamp.audience] },
-  };
-}
-
-export function openIdConfiguration(url: string): object {
-  return {
-    issuer: `${url}/adfs`,
-    token_endpoint: `${url}/adfs/oauth2/token`,
-    authorization_endpoint: `${url}/adfs/oauth2/authorize`,
-    grant_types_supported: ['client_credentials'],
-    token_endpoint_auth_methods_supported: ['client_secret_post', 'client_secret_basic'],
-    response_types_supported: ['token'],
+    authentication: { loginEndpoint, audiences: [stamp.audience] },
   };
 }
 
@@ -40,7 +30,8 @@ export function providerSubscriptions(stamp: SyntheticStamp): object {
 export function tenantSubscriptions(stamp: SyntheticStamp): object {
   const provider = stamp.providerSubscriptionId;
   return {
-    value: stamp.subscriptions.map((s) => ({
+    // A deleted subscription is no longer listed.
+    value: stamp.currentSubscriptions().map((s) => ({
       id: `/subscriptions/${provider}/providers/Microsoft.Subscriptions.Admin/subscriptions/${s.subscriptionId}`,
       subscriptionId: s.subscriptionId,
       delegatedProviderSubscriptionId: provider,

@@ -1,14 +1,18 @@
 // HTTP routing of the simulated stamp: ARM metadata and AD FS without a token, every /subscriptions route behind the
-// bearer check, ARM-style error bodies, and optional injected faults (504 for all-tenant queries, periodic 503s).
+// bearer check, ARM-style error bodies, and optional injected faults (a fault profile, 504 for all-tenant queries,
+// periodic 503s).
 
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { TokenService } from './adfs.ts';
+import type { TokenEndpoint, TokenService } from './adfs.ts';
 import {
-  directoryTenants, metadataEndpoints, openIdConfiguration, providerSubscriptions, scaleUnitNodes, scaleUnits,
-  tenantSubscriptions,
+  directoryTenants, metadataEndpoints, providerSubscriptions, scaleUnitNodes, scaleUnits, tenantSubscriptions,
 } from './documents.ts';
+import { FaultInjector, faultRates, type FaultProfile, type FaultRates } from './faults.ts';
+import { tenantPrincipalAnswer, type IdentityEndpoints } from './identity.ts';
+import type { SimResource } from './model.ts';
 import type { SyntheticStamp } from './stamp.ts';
+import { HOUR_MS, parseWireTime } from './time.ts';
 import { renderUsagePage, resolveUsageQuery, type ApiError, type UsageApi } from './usage-api.ts';
 
 export interface SimulatorFaults {
@@ -16,6 +20,8 @@ export interface SimulatorFaults {
   gatewayTimeoutWithoutSubscriber?: boolean;
   /** Answer every Nth usage request (counting from the first) with 503 ServiceUnavailable and a Retry-After. */
   serviceUnavailableEvery?: number;
+  /** A fault profile (see faults.ts) or explicit rates, decided deterministically from the stamp's seed. */
+  profile?: FaultProfile | FaultRates | null;
 }
 
 export interface SimulatorStats {
@@ -29,6 +35,7 @@ export interface ServerContext {
   url: string;
   stamp: SyntheticStamp;
   tokens: TokenService;
+  identity: IdentityEndpoints;
   pageSize: number;
   faults: SimulatorFaults;
   stats: SimulatorStats;
@@ -52,6 +59,64 @@ function send(res: ServerResponse, status: number, body: string, headers: Record
 
 function sendError(res: ServerResponse, e: ApiError, headers?: Record<string, string>): void {
   send(res, e.status, JSON.stringify({ error: { code: e.code, message: e.message } }), headers);
+}
+
+// The body a real stamp's gateway sends when an all-tenant query takes too long (see the recorded 504s).
+const GATEWAY_TIMEOUT: ApiError = {
+  status: 504,
+  code: 'GatewayTimeout',
+  message: "The gateway did not receive a response from 'Microsoft.Commerce.Admin' within the specified time period.",
+};
+
+const FAULT_ERRORS: Record<429 | 500 | 502 | 503, ApiError> = {
+  429: { status: 429, code: 'TooManyRequests', message: 'The request was throttled. Retry after the interval given.' },
+  500: { status: 500, code: 'InternalServerError', message: 'Encountered an internal server error.' },
+  502: { status: 502, code: 'BadGateway', message: 'The gateway received an invalid response from the resource provider.' },
+  503: { status: 503, code: 'ServiceUnavailable', message: 'The service is busy. Retry the request later.' },
+};
+
+// Added to a nextLink that points back at the page it came with (the `duplicates` fault), so that it repeats once.
+const REPEAT_PARAM = 'x-sim-repeat';
+
+/** A fault profile in force, and where this request stands in its decisions. */
+interface ActiveFaults {
+  injector: FaultInjector;
+  rates: FaultRates;
+  key: string;
+}
+
+function ratesOf(faults: SimulatorFaults): FaultRates | null {
+  const { profile } = faults;
+  if (!profile) return null;
+  return typeof profile === 'string' ? faultRates(profile) : profile;
+}
+
+/** The window length in hours of an all-tenant operator usage query, or null for any other request. */
+function allTenantHours(route: string, params: URLSearchParams): number | null {
+  if (route !== 'providers/microsoft.commerce.admin/subscriberusageaggregates' || params.get('subscriberId')) return null;
+  const start = parseWireTime(params.get('reportedStartTime') ?? '');
+  const end = parseWireTime(params.get('reportedEndTime') ?? '');
+  return start === null || end === null ? null : (end - start) / HOUR_MS;
+}
+
+/** Sends a usage page with the page faults in force: held back, cut short, or the connection dropped mid-way. */
+function sendPage(res: ServerResponse, body: string, active: ActiveFaults | null): void {
+  if (!active) {
+    send(res, 200, body);
+    return;
+  }
+  const faults = active.injector.pageFaults(active.rates, active.key, body.length);
+  const deliver = (): void => {
+    if (faults.dropAfter !== null) {
+      res.writeHead(200, { 'content-type': 'application/json; charset=utf-8', 'content-length': String(Buffer.byteLength(body)) });
+      res.write(body.slice(0, faults.dropAfter));
+      res.destroy();
+    } else {
+      send(res, 200, faults.truncateAt === null ? body : body.slice(0, faults.truncateAt));
+    }
+  };
+  if (faults.delayMs > 0) setTimeout(deliver, faults.delayMs);
+  else deliver();
 }
 
 function notFound(res: ServerResponse, path: string): void {
@@ -82,7 +147,9 @@ function readForm(req: IncomingMessage): Promise<string> {
   });
 }
 
-async function handleToken(ctx: ServerContext, req: IncomingMessage, res: ServerResponse): Promise<void> {
+async function handleToken(
+  ctx: ServerContext, req: IncomingMessage, res: ServerResponse, endpoint: TokenEndpoint,
+): Promise<void> {
   if (req.method !== 'POST') {
     const body = { error: 'invalid_request', error_description: 'MSIS9921: The token endpoint accepts POST only.' };
     send(res, 405, JSON.stringify(body), { allow: 'POST' });
@@ -106,12 +173,13 @@ async function handleToken(ctx: ServerContext, req: IncomingMessage, res: Server
     return;
   }
   const form = new URLSearchParams(text);
-  const result = ctx.tokens.issue(form, req.headers.authorization);
+  const result = ctx.tokens.issue(form, req.headers.authorization, endpoint);
   send(res, result.status, JSON.stringify(result.body));
 }
 
 function handleUsage(
   ctx: ServerContext, res: ServerResponse, url: URL, api: UsageApi, tenantSubscriptionIndex: number,
+  active: ActiveFaults | null,
 ): void {
   const { stats, faults, stamp } = ctx;
   stats.usageRequests++;
@@ -127,32 +195,71 @@ function handleUsage(
     return;
   }
   if (api === 'admin' && faults.gatewayTimeoutWithoutSubscriber && q.window.subscriptionIndex < 0) {
-    // The body a real stamp's gateway sends when an all-tenant query takes too long.
-    sendError(res, {
-      status: 504,
-      code: 'GatewayTimeout',
-      message: "The gateway did not receive a response from 'Microsoft.Commerce.Admin' within the specified time " +
-        'period.',
-    }, { 'x-ms-failure-cause': 'service' });
+    sendError(res, GATEWAY_TIMEOUT, { 'x-ms-failure-cause': 'service' });
     return;
   }
+  // The `late` fault: some usage becomes visible hours after its reported time, so a query made before then misses it.
+  const late = active && active.rates.late > 0 ? active : null;
+  const hidden = late
+    ? (res: SimResource, start: number): boolean => {
+      const delay = late.injector.lateHours(late.rates, res.key, start);
+      return delay > 0 && (stamp.reportedHour(res, q.window.granularity, start) + delay) * HOUR_MS > stamp.now().getTime();
+    }
+    : undefined;
   const page = renderUsagePage(stamp, api, q, ctx.pageSize, (token) => {
     const next = new URLSearchParams(params);
     next.set('continuationToken', token);
     return `${ctx.url}${url.pathname}?${next.toString()}`;
-  });
+  }, hidden);
+  let body = page.body;
+  if (active && !params.has(REPEAT_PARAM) && active.injector.pageFaults(active.rates, active.key, body.length).repeat) {
+    // The `duplicates` fault: the nextLink leads back to this very page, which the client then receives twice.
+    const again = new URLSearchParams(params);
+    again.set(REPEAT_PARAM, '1');
+    body = `${body.slice(0, body.lastIndexOf(']') + 1)},"nextLink":${JSON.stringify(`${ctx.url}${url.pathname}?${again}`)}}`;
+  }
   stats.usagePages++;
   stats.usageRecords += page.records;
-  send(res, 200, page.body);
+  sendPage(res, body, active);
 }
 
-function handleArm(ctx: ServerContext, req: IncomingMessage, res: ServerResponse, url: URL): void {
+/**
+ * The request-level fault of the profile in force, answered here when there is one (an expired token, throttling, a
+ * 5xx, a gateway timeout); otherwise what the usage routes need to apply page faults. Null: no profile.
+ */
+function injectFault(
+  ctx: ServerContext, injector: FaultInjector, req: IncomingMessage, res: ServerResponse, url: URL, route: string,
+): ActiveFaults | 'answered' | null {
+  const rates = ratesOf(ctx.faults);
+  if (!rates) return null;
+  const key = injector.requestKey(req.method ?? 'GET', `${url.pathname}${url.search}`);
+  const token = (req.headers.authorization ?? '').replace(/^Bearer\s+/i, '');
+  const fault = injector.requestFault(rates, key, token, allTenantHours(route, url.searchParams));
+  if (fault.kind === 'expired-token') {
+    const message = 'The access token expired. Request a new token.';
+    sendError(res, { status: 401, code: 'ExpiredAuthenticationToken', message }, {
+      'www-authenticate': `Bearer authorization_uri="${ctx.identity.loginEndpoint}", error="invalid_token", ` +
+        `error_description="${message}"`,
+    });
+    return 'answered';
+  }
+  if (fault.kind === 'status') {
+    if (fault.status === 504) sendError(res, GATEWAY_TIMEOUT, { 'x-ms-failure-cause': 'service' });
+    else sendError(res, FAULT_ERRORS[fault.status], fault.retryAfter ? { 'retry-after': fault.retryAfter } : {});
+    return 'answered';
+  }
+  return { injector, rates, key };
+}
+
+function handleArm(
+  ctx: ServerContext, injector: FaultInjector, req: IncomingMessage, res: ServerResponse, url: URL,
+): void {
   const { stamp } = ctx;
   const auth = ctx.tokens.check(req.headers.authorization);
   if (!auth.ok) {
     sendError(res, { status: 401, code: auth.code, message: auth.message }, {
-      'www-authenticate':
-        `Bearer authorization_uri="${ctx.url}/adfs", error="invalid_token", error_description="${auth.message}"`,
+      'www-authenticate': `Bearer authorization_uri="${ctx.identity.loginEndpoint}", error="invalid_token", ` +
+        `error_description="${auth.message}"`,
     });
     return;
   }
@@ -165,14 +272,21 @@ function handleArm(ctx: ServerContext, req: IncomingMessage, res: ServerResponse
   const seg = url.pathname.replace(/\/+$/, '').toLowerCase().split('/');
   const route = seg.slice(3).join('/');
   const sub = seg[2] ?? '';
+  const scoped = tenantPrincipalAnswer(auth.principal, stamp, seg);
+  if (scoped) {
+    send(res, scoped.status, JSON.stringify(scoped.body));
+    return;
+  }
+  const active = injectFault(ctx, injector, req, res, url, route);
+  if (active === 'answered') return;
   // The usage routes validate their own parameters (api-version included) with the codes the usage API documents.
   if (route === 'providers/microsoft.commerce/usageaggregates') {
     const index = stamp.subscriptionIndex(sub);
-    if (index < 0) {
+    if (index < 0 || stamp.isDeleted(index)) {
       subscriptionNotFound(res, sub);
       return;
     }
-    handleUsage(ctx, res, url, 'tenant', index);
+    handleUsage(ctx, res, url, 'tenant', index, active);
     return;
   }
   if (seg.length > 2 && sub !== stamp.providerSubscriptionId.toLowerCase()) {
@@ -180,7 +294,7 @@ function handleArm(ctx: ServerContext, req: IncomingMessage, res: ServerResponse
     return;
   }
   if (route === 'providers/microsoft.commerce.admin/subscriberusageaggregates') {
-    handleUsage(ctx, res, url, 'admin', -1);
+    handleUsage(ctx, res, url, 'admin', -1, active);
     return;
   }
   if (!url.searchParams.get('api-version')) {
@@ -217,6 +331,7 @@ function handleArm(ctx: ServerContext, req: IncomingMessage, res: ServerResponse
 
 /** The request listener of the simulator's HTTPS server. */
 export function createRequestHandler(ctx: ServerContext): (req: IncomingMessage, res: ServerResponse) => void {
+  const injector = new FaultInjector(ctx.stamp.seed);
   return (req, res) => {
     ctx.stats.requests++;
     const url = new URL(req.url ?? '/', ctx.url);
@@ -230,14 +345,18 @@ export function createRequestHandler(ctx: ServerContext): (req: IncomingMessage,
       }
     };
     try {
+      const openId = req.method === 'GET' ? ctx.identity.openIdConfiguration(url.pathname) : null;
+      const token = ctx.identity.tokenEndpoint(url.pathname);
       if (path === '/metadata/endpoints' && req.method === 'GET') {
-        send(res, 200, JSON.stringify(metadataEndpoints(ctx.stamp, ctx.url)));
-      } else if (path === '/adfs/.well-known/openid-configuration' && req.method === 'GET') {
-        send(res, 200, JSON.stringify(openIdConfiguration(ctx.url)));
-      } else if (path === '/adfs/oauth2/token') {
-        handleToken(ctx, req, res).catch(done);
+        send(res, 200, JSON.stringify(metadataEndpoints(ctx.stamp, ctx.identity.loginEndpoint)));
+      } else if (openId) {
+        send(res, openId.status, JSON.stringify(openId.body));
+      } else if (token && 'status' in token) {
+        send(res, token.status, JSON.stringify(token.body));
+      } else if (token) {
+        handleToken(ctx, req, res, token).catch(done);
       } else if (path === '/subscriptions' || path.startsWith('/subscriptions/')) {
-        handleArm(ctx, req, res, url);
+        handleArm(ctx, injector, req, res, url);
       } else {
         notFound(res, url.pathname);
       }

@@ -87,8 +87,10 @@ function isBusinessHour(hour: number): boolean {
   return dow >= 1 && dow <= 5 && hod >= 7 && hod < 19;
 }
 
-function resourceActive(res: SimResource, hour: number): boolean {
-  return hour >= res.createdHour && hour < res.deletedHour && (!res.businessHoursOnly || isBusinessHour(hour));
+// `cutoff`: the first hour without usage because the resource's subscription was deleted (Infinity while it exists).
+function resourceActive(res: SimResource, hour: number, cutoff: number): boolean {
+  return hour >= res.createdHour && hour < res.deletedHour && hour < cutoff &&
+    (!res.businessHoursOnly || isBusinessHour(hour));
 }
 
 export class SyntheticStamp {
@@ -109,6 +111,8 @@ export class SyntheticStamp {
   private readonly ranges: readonly ResourceRange[];
   private readonly allResources: ResourceRange;
   private readonly subscriptionIndexById = new Map<string, number>();
+  /** Per subscription: the hour it was deleted at (usage stops, the lists drop it), Infinity while it exists. */
+  private readonly deletedAtHour: number[];
   private readonly originHour: number;
   private readonly dailyLagKey: number;
   private readonly hourText: string[] = [];
@@ -148,6 +152,7 @@ export class SyntheticStamp {
     });
     this.allResources = { lo: 0, hi: this.resources.length, firstHour: this.originHour, lastHour: Infinity };
     built.subscriptions.forEach((s, i) => this.subscriptionIndexById.set(s.subscriptionId.toLowerCase(), i));
+    this.deletedAtHour = built.subscriptions.map(() => Infinity);
     this.dailyLagKey = hashLabel(this.seed, 'daily-lag');
   }
 
@@ -159,6 +164,28 @@ export class SyntheticStamp {
   /** Index of a subscription of this stamp (case-insensitive), or -1. */
   subscriptionIndex(subscriptionId: string): number {
     return this.subscriptionIndexById.get(subscriptionId.toLowerCase()) ?? -1;
+  }
+
+  /**
+   * Deletes a tenant subscription at a point in time (rounded down to the hour): from then on its resources have no
+   * usage, the subscription lists no longer name it, and queries for it alone are refused as a real stamp refuses them,
+   * while the usage it had before stays in all-tenant results.
+   */
+  deleteSubscription(subscriptionId: string, at: Date): void {
+    const index = this.subscriptionIndex(subscriptionId);
+    if (index < 0) throw new Error(`${subscriptionId} is not a subscription of this stamp`);
+    this.deletedAtHour[index] = Math.floor(at.getTime() / HOUR_MS);
+  }
+
+  /** Whether the subscription (by index) has been deleted by now on the stamp's clock. */
+  isDeleted(subscriptionIndex: number): boolean {
+    const hour = this.deletedAtHour[subscriptionIndex] ?? Infinity;
+    return hour * HOUR_MS <= this.now().getTime();
+  }
+
+  /** The subscriptions that exist now (the list Microsoft.Subscriptions.Admin returns). */
+  currentSubscriptions(): StampSubscription[] {
+    return this.subscriptions.filter((_, i) => !this.isDeleted(i));
   }
 
   /** End of the last whole usage hour before now (epoch ms): no usage exists after it. */
@@ -178,7 +205,7 @@ export class SyntheticStamp {
   }
 
   /** The hour (absolute) at which the record of (resource, usage bucket) is reported. */
-  private reportedHour(res: SimResource, granularity: Granularity, start: number): number {
+  reportedHour(res: SimResource, granularity: Granularity, start: number): number {
     if (granularity === 'Hourly') return start + 2 + lagFromHash(mix(res.key, start));
     return (start + 1) * 24 + 1 + lagFromHash(mix(this.dailyLagKey ^ res.key, start));
   }
@@ -224,9 +251,10 @@ export class SyntheticStamp {
       for (; ri < range.hi; ri++, lag = 0, si = 0) {
         const res = resources[ri] as SimResource;
         if (bucket - 2 < res.createdHour || bucket - 5 >= res.deletedHour) continue;
+        const cutoff = this.deletedAtHour[res.subscriptionIndex] as number;
         for (; lag < 4; lag++, si = 0) {
           const u = bucket - 2 - lag;
-          if (!resourceActive(res, u) || lagFromHash(mix(res.key, u)) !== lag) continue;
+          if (!resourceActive(res, u, cutoff) || lagFromHash(mix(res.key, u)) !== lag) continue;
           const streams = res.streams;
           for (; si < streams.length; si++) {
             const stream = streams[si] as Stream;
@@ -260,13 +288,14 @@ export class SyntheticStamp {
         if (res.createdHour >= h0 + 24 || res.deletedHour <= h0) continue;
         const from = Math.max(h0, res.createdHour);
         const to = Math.min(h0 + 24, res.deletedHour);
+        const cutoff = this.deletedAtHour[res.subscriptionIndex] as number;
         const streams = res.streams;
         for (; si < streams.length; si++) {
           const stream = streams[si] as Stream;
           let sum = 0;
           let any = false;
           for (let u = from; u < to; u++) {
-            if (!resourceActive(res, u)) continue;
+            if (!resourceActive(res, u, cutoff)) continue;
             const m = stream.hourly(u);
             if (m >= 0) {
               sum += m;
@@ -350,12 +379,13 @@ export class SyntheticStamp {
         const res = this.resources[ri] as SimResource;
         const from = hourly ? bucket : bucket * 24;
         const to = from + (hourly ? 1 : 24);
+        const cutoff = this.deletedAtHour[res.subscriptionIndex] as number;
         const batch: StampRecord[] = [];
         for (const stream of res.streams) {
           let sum = 0;
           let any = false;
           for (let u = from; u < to; u++) {
-            if (!resourceActive(res, u)) continue;
+            if (!resourceActive(res, u, cutoff)) continue;
             const m = stream.hourly(u);
             if (m >= 0) {
               sum += m;

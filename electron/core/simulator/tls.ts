@@ -73,3 +73,41 @@ export async function generatePki(now: Date = new Date()): Promise<SimulatorPki>
     keyPem: x509.PemConverter.encode(pkcs8, 'PRIVATE KEY'),
   };
 }
+
+export interface ClientCertificatePem {
+  certPem: string;
+  /** PKCS#8 private key. */
+  keyPem: string;
+  /** Certificate and key in one PEM, the form Stackmeter reads a certificate credential in. */
+  pem: string;
+}
+
+const RSA = {
+  name: 'RSASSA-PKCS1-v1_5', modulusLength: 2048, publicExponent: new Uint8Array([1, 0, 1]), hash: 'SHA-256',
+} as const;
+
+/**
+ * A self-signed RSA certificate and key for a service principal that signs in with a certificate (AD FS and Entra ID
+ * accept RS256/PS256 client assertions only, hence RSA). Register `certPem` with the simulator, give `pem` to the client.
+ */
+export async function generateClientCertificate(
+  commonName = 'stackmeter-client', now: Date = new Date(),
+): Promise<ClientCertificatePem> {
+  const keys = await webcrypto.subtle.generateKey(RSA, true, ['sign', 'verify']);
+  const cert = await x509.X509CertificateGenerator.createSelfSigned({
+    serialNumber: serial(),
+    name: `CN=${commonName}`,
+    notBefore: new Date(now.getTime() - 60 * 60_000),
+    notAfter: new Date(now.getTime() + 365 * 86_400_000),
+    keys,
+    signingAlgorithm: RSA,
+    extensions: [
+      new x509.BasicConstraintsExtension(false, undefined, true),
+      new x509.KeyUsagesExtension(x509.KeyUsageFlags.digitalSignature, true),
+      new x509.ExtendedKeyUsageExtension([x509.ExtendedKeyUsage.clientAuth], false),
+    ],
+  });
+  const certPem = cert.toString('pem');
+  const keyPem = x509.PemConverter.encode(await webcrypto.subtle.exportKey('pkcs8', keys.privateKey), 'PRIVATE KEY');
+  return { certPem, keyPem, pem: `${certPem}\n${keyPem}\n` };
+}

@@ -4,6 +4,7 @@
 import type { Granularity } from '../../shared/domain.ts';
 import { formatQuantity } from './quantity.ts';
 import { mix } from './random.ts';
+import type { SimResource } from './model.ts';
 import type { Cursor, SyntheticStamp, WindowQuery } from './stamp.ts';
 import { DAY_MS, HOUR_MS, parseWireTime } from './time.ts';
 
@@ -114,7 +115,8 @@ export function resolveUsageQuery(
     subscriptionIndex = -1;
     if (subscriberId) {
       subscriptionIndex = stamp.subscriptionIndex(subscriberId);
-      if (subscriptionIndex < 0) {
+      // A deleted subscription is no longer a tenant of the provider: the stamp refuses it as it refuses a stranger.
+      if (subscriptionIndex < 0 || stamp.isDeleted(subscriptionIndex)) {
         return invalid('SubscriberIdIsNotDirectTenant',
           `The subscription '${subscriberId}' is not a direct tenant of the provider subscription.`);
       }
@@ -141,16 +143,19 @@ export interface RenderedPage {
 
 /**
  * One page of at most `pageSize` records as JSON text, built by concatenating each stream's prepared fragments with
- * the times and the quantity text. `nextLinkFor` turns the next cursor into the full URL of the next page.
+ * the times and the quantity text. `nextLinkFor` turns the next cursor into the full URL of the next page. `hidden`
+ * leaves out records that are not visible yet (the `late` fault): such a page is shorter, as real pages can be.
  */
 export function renderUsagePage(
   stamp: SyntheticStamp, api: UsageApi, q: ResolvedUsageQuery, pageSize: number, nextLinkFor: (token: string) => string,
+  hidden?: (res: SimResource, start: number) => boolean,
 ): RenderedPage {
   const hourly = q.window.granularity === 'Hourly';
   const tenant = api === 'tenant';
   let body = '{"value":[';
   let records = 0;
-  const next = stamp.scan(q.window, q.cursor, pageSize, (stream, f, _res, start, mantissa) => {
+  const next = stamp.scan(q.window, q.cursor, pageSize, (stream, f, res, start, mantissa) => {
+    if (hidden?.(res, start)) return;
     const startHour = hourly ? start : start * 24;
     const endHour = hourly ? start + 1 : start * 24 + 24;
     body += (records === 0 ? '' : ',') + (tenant ? f.tenantHead : f.adminHead) + stamp.wireHour(startHour) +

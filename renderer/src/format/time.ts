@@ -38,6 +38,20 @@ export function formatUtcDay(value: string | null | undefined): string {
   return d.getUTCHours() === 0 && d.getUTCMinutes() === 0 ? day : `${day} ${pad(d.getUTCHours())}:00`;
 }
 
+/**
+ * A reported-time range, short enough for a table cell: the end leaves out what it shares with the start (the year, or
+ * the whole day), e.g. `2024-05-01 → 06-01`, `2024-05-01 13:00 → 17:00`. Ranges across years are written in full.
+ */
+export function formatUtcRange(from: string, to: string): string {
+  const start = formatUtcDay(from);
+  const end = formatUtcDay(to);
+  const [startDay] = start.split(' ');
+  const [endDay, endHour] = end.split(' ');
+  if (!startDay || !endDay || startDay.slice(0, 4) !== endDay.slice(0, 4)) return `${start} → ${end}`;
+  if (startDay === endDay && endHour) return `${start} → ${endHour}`;
+  return `${start} → ${endDay.slice(5)}${endHour ? ` ${endHour}` : ''}`;
+}
+
 /** The same instant in the user's local time zone, for the hover title. */
 export function localTitle(iso: string | null | undefined, locale = userLocale()): string {
   if (!iso) return '';

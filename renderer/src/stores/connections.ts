@@ -3,6 +3,7 @@ import { ref } from 'vue';
 import type { ConnectionInput, ConnectionRow } from '../../../electron/shared/domain.ts';
 import { api } from '../api/client.ts';
 import { errorMessage } from '../api/errors.ts';
+import { useStampFilterStore } from './stampFilter.ts';
 
 /** The stamps the console knows (connections), with their cached record counts and last sync. */
 export const useConnectionsStore = defineStore('connections', () => {
@@ -16,6 +17,7 @@ export const useConnectionsStore = defineStore('connections', () => {
     loading.value = true;
     try {
       rows.value = await api['connections:list']();
+      useStampFilterStore().keepOnly(rows.value.map((r) => r.name));
       loadError.value = null;
       loaded.value = true;
     } catch (err) {
@@ -36,6 +38,7 @@ export const useConnectionsStore = defineStore('connections', () => {
   async function remove(name: string): Promise<void> {
     await api['connections:remove'](name);
     rows.value = rows.value.filter((r) => r.name !== name);
+    useStampFilterStore().keepOnly(rows.value.map((r) => r.name));
   }
 
   return { rows, loaded, loading, loadError, load, add, remove };

@@ -27,7 +27,10 @@ describe('cache migrations', () => {
       'resources',
       'subscription_keys',
       'subscriptions',
+      'sync_locks',
+      'sync_run_units',
       'sync_runs',
+      'sync_watermarks',
       'usage_records',
     ]);
     expect(db.pragma('user_version', { simple: true })).toBe(MIGRATIONS.length);
@@ -68,7 +71,8 @@ describe('cache migrations', () => {
     expect(error).toBeInstanceOf(StackmeterError);
     expect((error as StackmeterError).code).toBe('BAD_INPUT');
     expect((error as StackmeterError).message).toContain(path);
-    expect((error as StackmeterError).message).toMatch(/version 99.*up to 1\b.*newer Stackmeter.*move the file aside/);
+    expect((error as StackmeterError).message)
+      .toMatch(new RegExp(`version 99.*up to ${MIGRATIONS.length}\\b.*newer Stackmeter.*move the file aside`));
     // and did not touch it
     const check = new Database(path);
     expect(check.pragma('user_version', { simple: true })).toBe(99);

@@ -7,6 +7,7 @@ import { ApiError } from '../../../renderer/src/api/errors.ts';
 import { createHttpTransport } from '../../../renderer/src/api/http.ts';
 import type { HttpTransport } from '../../../renderer/src/api/http.ts';
 import { TOKEN_STORAGE_KEY, takeLaunchToken } from '../../../renderer/src/api/token.ts';
+import { connectionRow } from './rows.ts';
 
 interface Sent {
   url: string;
@@ -34,21 +35,7 @@ function fakeServer(answer: (sent: Sent) => Response | Promise<Response>) {
 const envelope = (result: Result<unknown>, status = 200): Response =>
   new Response(JSON.stringify(result), { status, headers: { 'Content-Type': 'application/json' } });
 
-const row: ConnectionRow = {
-  name: 'lab',
-  armEndpoint: 'https://adminmanagement.lab.example',
-  kind: 'operator',
-  authType: 'adfs',
-  loginEndpoint: 'https://adfs.lab.example/adfs',
-  audience: 'https://adminmanagement.adfs.lab.example/guid',
-  clientId: 'client',
-  secretSource: 'env:STACK_SECRET',
-  caSubject: null,
-  providerSubscriptionId: '11111111-1111-1111-1111-111111111111',
-  createdAt: '2024-05-01T00:00:00Z',
-  records: 0,
-  lastSync: null,
-};
+const row: ConnectionRow = connectionRow();
 
 describe('browser transport', () => {
   it('posts the arguments with the launch token and returns the value', async () => {
@@ -80,7 +67,8 @@ describe('browser transport', () => {
     const client = createClient(createHttpTransport({ token: 't', fetch: server.fetchFn }));
 
     const error = await client['connections:add']({
-      name: 'lab', armEndpoint: row.armEndpoint, clientId: 'c', secret: { kind: 'env', variable: 'X' },
+      name: 'lab', armEndpoint: row.armEndpoint, clientId: 'c',
+      credential: { type: 'secret', source: { kind: 'env', variable: 'X' } },
     }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ApiError);
     expect(error).toMatchObject({ code: 'CONFLICT', message });

@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { compareDecimalStrings, formatDecimalString } from '../../../renderer/src/format/numbers.ts';
-import { defaultSyncRange, exclusiveEnd, formatDuration, formatUtc } from '../../../renderer/src/format/time.ts';
+import {
+  defaultSyncRange, exclusiveEnd, formatDuration, formatUtc, formatUtcRange,
+} from '../../../renderer/src/format/time.ts';
 
 describe('formatDecimalString', () => {
   it('groups the integer part and keeps every decimal', () => {
@@ -51,5 +53,18 @@ describe('times', () => {
     expect(formatDuration('2024-05-01T00:00:00Z', '2024-05-01T00:00:42Z')).toBe('42 s');
     expect(formatDuration('2024-05-01T00:00:00Z', '2024-05-01T00:03:05Z')).toBe('3 min 05 s');
     expect(formatDuration('2024-05-01T00:00:00Z', null)).toBe('');
+  });
+});
+
+describe('formatUtcRange', () => {
+  it('leaves out of the end what it shares with the start', () => {
+    expect(formatUtcRange('2024-05-01', '2024-06-01')).toBe('2024-05-01 → 06-01');
+    expect(formatUtcRange('2026-11-22T13:00:00Z', '2026-11-22T17:00:00Z')).toBe('2026-11-22 13:00 → 17:00');
+    expect(formatUtcRange('2026-10-22T17:00:00Z', '2026-11-22T17:00:00Z')).toBe('2026-10-22 17:00 → 11-22 17:00');
+    expect(formatUtcRange('2026-11-22T13:00:00Z', '2026-11-23T00:00:00Z')).toBe('2026-11-22 13:00 → 11-23');
+  });
+
+  it('writes a range across years in full', () => {
+    expect(formatUtcRange('2024-12-31T22:00:00Z', '2025-01-01T02:00:00Z')).toBe('2024-12-31 22:00 → 2025-01-01 02:00');
   });
 });

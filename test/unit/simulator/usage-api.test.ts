@@ -110,30 +110,33 @@ describe('AD FS token service', () => {
   const audience = 'https://adminmanagement.local.azurestack.external/abc';
   let clock = new Date('2025-03-15T10:00:00Z');
   const tokens = new TokenService({
-    clientId: 'app', clientSecret: 'secret', audience, lifetimeSeconds: 60, now: () => clock,
+    clients: [{ clientId: 'app', secret: 'secret' }], audience, lifetimeSeconds: 60, now: () => clock,
   });
+  const adfs = { dialect: 'adfs', url: 'https://stamp/adfs/oauth2/token' } as const;
   const form = (extra: Record<string, string> = {}) => new URLSearchParams({
     grant_type: 'client_credentials', client_id: 'app', client_secret: 'secret', resource: audience, ...extra,
   });
 
   it('issues a bearer token for the audience, by resource or by scope, and by Basic credentials', () => {
-    const byResource = tokens.issue(form(), undefined);
+    const byResource = tokens.issue(form(), undefined, adfs);
     expect(byResource.status).toBe(200);
     expect(byResource.body).toMatchObject({ token_type: 'Bearer', expires_in: 60 });
     const byScope = tokens.issue(new URLSearchParams({
       grant_type: 'client_credentials', client_id: 'app', client_secret: 'secret', scope: `${audience}/.default`,
-    }), undefined);
+    }), undefined, adfs);
     expect(byScope.status).toBe(200);
     const basic = tokens.issue(
       new URLSearchParams({ grant_type: 'client_credentials', resource: audience }),
       `Basic ${Buffer.from('app:secret').toString('base64')}`,
+      adfs,
     );
     expect(basic.status).toBe(200);
-    expect(tokens.check(`Bearer ${String(byResource.body.access_token)}`)).toEqual({ ok: true });
+    expect(tokens.check(`Bearer ${String(byResource.body.access_token)}`))
+      .toEqual({ ok: true, principal: { clientId: 'app', tenantSubscriptionId: null } });
   });
 
   it('refuses wrong clients, secrets, resources and grant types with OAuth errors', () => {
-    const refused = (extra: Record<string, string>) => tokens.issue(form(extra), undefined);
+    const refused = (extra: Record<string, string>) => tokens.issue(form(extra), undefined, adfs);
     expect(refused({ client_secret: 'nope' })).toMatchObject({ status: 401, body: { error: 'invalid_client' } });
     expect(refused({ client_id: 'other' })).toMatchObject({ status: 401, body: { error: 'invalid_client' } });
     expect(refused({ resource: 'https://elsewhere/x' }))
@@ -144,7 +147,7 @@ describe('AD FS token service', () => {
   });
 
   it('tells expired tokens apart from unknown ones', () => {
-    const header = `Bearer ${String(tokens.issue(form(), undefined).body.access_token)}`;
+    const header = `Bearer ${String(tokens.issue(form(), undefined, adfs).body.access_token)}`;
     clock = new Date(clock.getTime() + 61_000);
     expect(tokens.check(header)).toMatchObject({ ok: false, code: 'ExpiredAuthenticationToken' });
     expect(tokens.check('Bearer made-up')).toMatchObject({ ok: false, code: 'InvalidAuthenticationToken' });

@@ -11,7 +11,7 @@ class RecordingHandlers implements Handlers {
   failWith: unknown = null;
 
   'app:info'() {
-    return { version: '1.0.0', dbPath: '/data/stackmeter.sqlite' };
+    return { version: '1.0.0', dbPath: '/data/stackmeter.sqlite', canProtectSecrets: false };
   }
   'connections:list'() {
     return [];
@@ -50,7 +50,7 @@ function recordingLog() {
 
 const goodInput = {
   name: '  lab  ', armEndpoint: 'https://adminmanagement.local.azurestack.external', clientId: 'app',
-  secret: { kind: 'session', value: 'hunter2-session-secret' },
+  credential: { type: 'secret', source: { kind: 'session', value: 'hunter2-session-secret' } },
 };
 
 describe('createDispatcher', () => {

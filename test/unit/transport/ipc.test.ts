@@ -29,7 +29,7 @@ class InMemoryIpcMain implements IpcMainLike {
 function setUp() {
   const calls: string[] = [];
   const handlers: Handlers = {
-    'app:info': () => { calls.push('app:info'); return { version: '1.2.3', dbPath: '/data/db.sqlite' }; },
+    'app:info': () => { calls.push('app:info'); return { version: '1.2.3', dbPath: '/data/db.sqlite', canProtectSecrets: false }; },
     'connections:list': () => { calls.push('connections:list'); return []; },
     'connections:add': (input) => { calls.push('connections:add'); return { name: input.name } as ConnectionRow; },
     'connections:remove': () => { calls.push('connections:remove'); },
@@ -57,7 +57,7 @@ describe('registerIpcHandlers', () => {
   it('answers a call from the console frame with the Result envelope', async () => {
     const { ipcMain, calls } = setUp();
     expect(await ipcMain.invoke(APP_URL, invokeChannel('app:info'), []))
-      .toEqual({ ok: true, value: { version: '1.2.3', dbPath: '/data/db.sqlite' } });
+      .toEqual({ ok: true, value: { version: '1.2.3', dbPath: '/data/db.sqlite', canProtectSecrets: false } });
     expect(await ipcMain.invoke(APP_URL, invokeChannel('sync:start'),
       [{ connection: 'lab', from: '2024-01-01', to: '2024-01-02', granularity: 'Hourly' }]))
       .toEqual({ ok: true, value: { runId: 4 } });

@@ -94,7 +94,9 @@ describe('Electron main process (bundled, under a stand-in electron module)', ()
 
   it('answers the contract over IPC through the real core, for the console frame only', () => {
     expect(report.channels).toEqual(METHODS.map(invokeChannel).sort());
-    expect(report.appInfo).toMatchObject({ ok: true, value: { dbPath: join(scratch, 'appdata', 'Stackmeter', 'stackmeter.sqlite') } });
+    expect(report.appInfo).toMatchObject({
+      ok: true, value: { dbPath: join(scratch, 'appdata', 'Stackmeter', 'stackmeter.sqlite'), canProtectSecrets: true },
+    });
     expect(report.listFromEvilFrame).toMatchObject({ ok: false, error: { code: 'FORBIDDEN' } });
     expect(report.badArgs).toMatchObject({ ok: false, error: { code: 'INVALID_ARGUMENT' } });
   });
