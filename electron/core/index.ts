@@ -8,6 +8,7 @@ import { clientCredential, connectStamp } from './azure/stamp-client.ts';
 import { findProviderSubscription, tenantSubscriptionScope } from './azure/subscriptions.ts';
 import { missingTenantError } from './azure/token.ts';
 import * as connections from './cache/connections.ts';
+import * as meterOverrides from './cache/meter-overrides.ts';
 import { openCache } from './cache/open.ts';
 import { getOverview, listMeters } from './cache/queries.ts';
 import * as syncRuns from './cache/sync-runs.ts';
@@ -138,6 +139,10 @@ export function createCore(options: CoreOptions): Core {
     'sync:runs': (limit) => syncRuns.list(db, limit ?? 100),
     'overview:get': (query) => getOverview(db, query),
     'meters:list': (query) => listMeters(db, query),
+    'meters:override': (input) => meterOverrides.setOverride(db, input, clock.now().toISOString()),
+    'meters:overrides': () => meterOverrides.listOverrides(db),
+    'meters:importOverrides': (inputs) => meterOverrides.importOverrides(db, inputs, clock.now().toISOString()),
+    'meters:unknown': () => meterOverrides.listUnknownMeters(db),
 
     on(event, listener) {
       events.on(event, listener);

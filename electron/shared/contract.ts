@@ -3,6 +3,9 @@ import type {
   AppInfo,
   ConnectionInput,
   ConnectionRow,
+  MeterOverride,
+  MeterOverrideInput,
+  MeterOverridesImportResult,
   MeterQuery,
   MeterRow,
   Overview,
@@ -10,6 +13,7 @@ import type {
   SyncProgress,
   SyncRequest,
   SyncRunRow,
+  UnknownMeter,
 } from './domain.ts';
 
 /**
@@ -31,6 +35,13 @@ export interface StackmeterApi {
   'sync:runs'(limit?: number): SyncRunRow[];
   'overview:get'(query?: OverviewQuery): Overview;
   'meters:list'(query?: MeterQuery): MeterRow[];
+  /** Names (and optionally describes) a meter locally; a later catalog refresh never overwrites it. */
+  'meters:override'(input: MeterOverrideInput): MeterOverride;
+  'meters:overrides'(): MeterOverride[];
+  /** Adds or replaces several overrides in one transaction (a file shared by another site). */
+  'meters:importOverrides'(overrides: MeterOverrideInput[]): MeterOverridesImportResult;
+  /** Meters seen in usage that the catalog does not know, named locally or not. */
+  'meters:unknown'(): UnknownMeter[];
 }
 
 export type Method = keyof StackmeterApi;

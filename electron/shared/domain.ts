@@ -158,6 +158,58 @@ export interface MeterRow {
   quantity: string;
   firstUsage: string | null;
   lastUsage: string | null;
+  /** True when the catalog or a local override names the meter. */
+  known?: boolean;
+  /** What the meter measures and how its unit accrues (the override's, else the catalog's); null when unknown. */
+  description?: string | null;
+}
+
+/** A local name (and optionally unit, service, description) for a meter, kept apart from the shipped catalog. */
+export interface MeterOverride {
+  /** Lower-case meter ID as given. */
+  meterId: string;
+  name: string;
+  unit: string | null;
+  service: string | null;
+  description: string | null;
+  updatedAt: string;
+}
+
+export interface MeterOverrideInput {
+  meterId: string;
+  name: string;
+  unit?: string;
+  service?: string;
+  description?: string;
+}
+
+/** A subscription (tenant) whose usage carries a meter. */
+export interface MeterTenant {
+  subscriptionId: string;
+  /** The subscription's display name when a subscription list named it. */
+  displayName: string | null;
+  /** The directory tenant, when known. */
+  tenantId: string | null;
+}
+
+/** A meter seen in usage that the shipped catalog does not know. */
+export interface UnknownMeter {
+  meterId: string;
+  /** First usage start and last usage end cached for it. */
+  firstSeen: string;
+  lastSeen: string;
+  records: number;
+  /** Exact decimal sum. */
+  quantity: string;
+  tenantCount: number;
+  tenants: MeterTenant[];
+  /** The local name given to it, if any. */
+  override: MeterOverride | null;
+}
+
+export interface MeterOverridesImportResult {
+  created: number;
+  updated: number;
 }
 
 export interface MeterQuery {

@@ -57,6 +57,25 @@ export const meterQuerySchema = z.object({
   seenOnly: z.boolean().optional(),
 });
 
+/** A meter ID as the API sends it: hex digits with or without hyphens, in any case. */
+const meterId = z.string().trim().regex(/^[0-9A-Za-z][0-9A-Za-z-]{0,63}$/, 'is not a meter ID (letters, digits and hyphens)');
+const label = (max: number) => z.string().trim().min(1, 'is required').max(max, `is longer than ${max} characters`);
+
+export const meterOverrideInputSchema = z.object({
+  meterId,
+  name: label(120),
+  unit: label(60).optional(),
+  service: label(60).optional(),
+  description: label(1000).optional(),
+}).strict();
+
+/** The file `stackmeter meters overrides export` writes and `... import` reads. */
+export const meterOverridesFileSchema = z.object({
+  format: z.literal('stackmeter-meter-overrides'),
+  version: z.literal(1),
+  overrides: z.array(meterOverrideInputSchema).max(10000, 'holds more than 10,000 entries'),
+}).strict();
+
 type ArgSchemas = { [M in Method]: z.ZodType<Args<M>> };
 
 export const argSchemas: ArgSchemas = {
@@ -69,6 +88,10 @@ export const argSchemas: ArgSchemas = {
   'sync:runs': z.tuple([z.number().int().min(1).max(1000).optional()]),
   'overview:get': z.tuple([overviewQuerySchema.optional()]),
   'meters:list': z.tuple([meterQuerySchema.optional()]),
+  'meters:override': z.tuple([meterOverrideInputSchema]),
+  'meters:overrides': z.tuple([]),
+  'meters:importOverrides': z.tuple([z.array(meterOverrideInputSchema).max(10000)]),
+  'meters:unknown': z.tuple([]),
 };
 
 export const METHODS = Object.keys(argSchemas) as Method[];

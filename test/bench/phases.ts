@@ -39,7 +39,7 @@ export interface RoundContext {
 
 const quiet = { info() {}, warn() {}, error() {} };
 
-function check(condition: boolean, message: string): void {
+export function check(condition: boolean, message: string): void {
   if (!condition) throw new Error(`bench: ${message}`);
 }
 
@@ -90,7 +90,8 @@ export async function importRound(ctx: RoundContext): Promise<void> {
   }
 }
 
-async function syncOnce(core: Core, w: Workload): Promise<{ run: SyncRunRow; seconds: number }> {
+/** Syncs the workload's range once; fails the bench unless the run succeeded. */
+export async function syncOnce(core: Core, w: Workload): Promise<{ run: SyncRunRow; seconds: number }> {
   const started = performance.now();
   const { runId } = await core['sync:start']({
     connection: 'bench', from: w.from.toISOString(), to: w.to.toISOString(), granularity: 'Hourly',
@@ -102,13 +103,9 @@ async function syncOnce(core: Core, w: Workload): Promise<{ run: SyncRunRow; sec
   return { run: run as SyncRunRow, seconds };
 }
 
-/** Syncs the range into a fresh cache, then again; returns the first run (its page count describes the workload). */
-export async function syncRound(ctx: RoundContext): Promise<SyncRunRow> {
-  const w = ctx.workload;
-  const total = w.records;
-  const core = createCore({
-    dbPath: join(ctx.dir, `sync-${ctx.round}.sqlite`), clock, log: quiet, env: { BENCH_SECRET: SECRET },
-  });
+/** A core on a fresh cache file at `dbPath`, with the simulator added as the connection "bench" (signed in). */
+export async function benchCore(dbPath: string, w: Workload): Promise<Core> {
+  const core = createCore({ dbPath, clock, log: quiet, env: { BENCH_SECRET: SECRET } });
   try {
     await core['connections:add']({
       name: 'bench',
@@ -117,6 +114,19 @@ export async function syncRound(ctx: RoundContext): Promise<SyncRunRow> {
       credential: { type: 'secret', source: { kind: 'env', variable: 'BENCH_SECRET' } },
       caPem: w.sim.caPem,
     });
+    return core;
+  } catch (err) {
+    await core.close();
+    throw err;
+  }
+}
+
+/** Syncs the range into a fresh cache, then again; returns the first run (its page count describes the workload). */
+export async function syncRound(ctx: RoundContext): Promise<SyncRunRow> {
+  const w = ctx.workload;
+  const total = w.records;
+  const core = await benchCore(join(ctx.dir, `sync-${ctx.round}.sqlite`), w);
+  try {
     const first = (await measure(ctx, 'sync', () => syncOnce(core, w))).run;
     check(first.records === total && first.inserted === total,
       `sync fetched ${first.records} and inserted ${first.inserted} of ${total} records`);

@@ -230,6 +230,8 @@ describe('cache repositories and queries', () => {
         quantity: ofMeter.reduce((sum, r) => sum.plus(r.quantityText), new Exact(0)).toString(),
         firstUsage: '2019-12-10T18:00:00Z',
         lastUsage: '2019-12-10T19:00:00Z',
+        known: true,
+        description: expect.stringContaining('page blob'),
       });
       // the span runs from the earliest usage start to the latest usage end over the meter's records
       expect(meters.find((m) => m.name === 'VM size hours')).toMatchObject({

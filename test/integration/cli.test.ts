@@ -57,10 +57,10 @@ describe('the stackmeter command against the HTTPS simulator', () => {
 
     const meters = await stackmeter(['meters', '--json']);
     expect(meters.code).toBe(0);
-    const rows = JSON.parse(meters.stdout) as { meterId: string; name: string; unit: string; service: string; records: number; quantity: string }[];
+    const rows = JSON.parse(meters.stdout) as { meterId: string; name: string; unit: string; service: string; records: number; quantity: string; known: boolean }[];
     expect(rows.length).toBeGreaterThan(10);
     for (const m of rows) {
-      expect(Object.keys(m)).toEqual(['meterId', 'name', 'unit', 'service', 'records', 'quantity']);
+      expect(Object.keys(m)).toEqual(['meterId', 'name', 'unit', 'service', 'records', 'quantity', 'known']);
       expect(m.meterId).toBe(m.meterId.toLowerCase());
       expect(m.quantity).toMatch(/^\d+(\.\d+)?$/);
     }

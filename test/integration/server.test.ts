@@ -49,6 +49,10 @@ function createTestCore() {
     })),
     'overview:get': () => { throw new Error('database is locked'); },
     'meters:list': () => [],
+    'meters:override': () => { throw new Error('not used'); },
+    'meters:overrides': () => [],
+    'meters:importOverrides': () => { throw new Error('not used'); },
+    'meters:unknown': () => [],
     on<E extends EventName>(event: E, listener: (payload: StackmeterEvents[E]) => void) {
       const set = listeners.get(event) ?? new Set();
       listeners.set(event, set);

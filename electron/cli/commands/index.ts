@@ -2,7 +2,7 @@ import type { Command } from '../command.ts';
 import { connectAddCommand, connectListCommand, connectRemoveCommand } from './connect.ts';
 import { demoCommand } from './demo.ts';
 import { importCommand } from './import.ts';
-import { metersCommand } from './meters.ts';
+import { metersCommand, metersOverrideCommand, metersOverridesCommand, metersUnknownCommand } from './meters.ts';
 import { runsCommand } from './runs.ts';
 import { serveCommand } from './serve.ts';
 import { simulateCommand } from './simulate.ts';
@@ -18,6 +18,9 @@ export const COMMANDS: Command[] = [
   runsCommand,
   importCommand,
   metersCommand,
+  metersUnknownCommand,
+  metersOverrideCommand,
+  metersOverridesCommand,
   serveCommand,
   simulateCommand,
 ];

@@ -7,20 +7,27 @@ import { isoFromUnix } from './iso.ts';
 import { latestPerConnection } from './sync-runs.ts';
 
 interface MeterAggregate {
+  meterKey: number;
   meterId: string;
   name: string;
   unit: string;
   service: string;
+  known: number;
+  description: string | null;
   records: number;
   quantity: string | null;
-  firstUsage: number | null;
-  lastUsage: number | null;
+  firstDay: number | null;
+  lastDay: number | null;
 }
 
 /**
  * Meters with their cached usage: record count, exact quantity sum, and the span from the first usage start to the last
  * usage end. By default only meters with usage; `seenOnly: false` adds every catalog meter (with zero records).
- * `connection` restricts the usage counted to one stamp (NOT_FOUND when no connection has that name).
+ * `connection` restricts the usage counted to one stamp (NOT_FOUND when no connection has that name). A local override
+ * names a meter (and may set its unit, service and description) over the catalog.
+ *
+ * Counts and sums come from the daily rollup (usage_daily), exact from its decimal texts; the span's ends are then
+ * found through the meter index within the first and last day, a few index probes per meter whatever the cache holds.
  */
 export function listMeters(db: Database.Database, query: MeterQuery = {}): MeterRow[] {
   const connectionId = query.connection === undefined ? null : getStored(db, query.connection).id;
@@ -28,27 +35,65 @@ export function listMeters(db: Database.Database, query: MeterQuery = {}): Meter
   const rows = db
     .prepare<[{ connection: number | null }], MeterAggregate>(`
       WITH usage AS (
-        SELECT meter_key, count(*) AS records, decimal_sum(quantity_text) AS quantity,
-               min(usage_start) AS firstUsage, max(usage_end) AS lastUsage
-        FROM usage_records
-        ${connectionId === null ? '' : 'WHERE connection_id = @connection'}
+        SELECT meter_key, sum(records) AS records, decimal_sum(quantity_text) AS quantity,
+               min(day) AS firstDay, max(day) AS lastDay
+        FROM usage_daily
+        ${connectionId === null ? '' : 'WHERE connection_key = @connection'}
         GROUP BY meter_key
       )
-      SELECT m.meter_id AS meterId, m.name, m.unit, m.service, coalesce(u.records, 0) AS records, u.quantity,
-             u.firstUsage, u.lastUsage
+      SELECT m.id AS meterKey, m.meter_id AS meterId, coalesce(o.name, m.name) AS name, coalesce(o.unit, m.unit) AS unit,
+             coalesce(o.service, m.service) AS service, (m.source = 'catalog' OR o.match_key IS NOT NULL) AS known,
+             coalesce(o.description, m.description) AS description, coalesce(u.records, 0) AS records, u.quantity,
+             u.firstDay, u.lastDay
       FROM meters m ${seenOnly ? 'JOIN' : 'LEFT JOIN'} usage u ON u.meter_key = m.id
-      ORDER BY m.service, m.name, m.meter_id`)
+      LEFT JOIN meter_overrides o ON o.match_key = m.match_key
+      ORDER BY 5, 3, 2`)
     .all({ connection: connectionId });
-  return rows.map((r) => ({
-    meterId: r.meterId,
-    name: r.name,
-    unit: r.unit,
-    service: r.service,
-    records: r.records,
-    quantity: r.quantity ?? '0',
-    firstUsage: r.firstUsage === null ? null : isoFromUnix(r.firstUsage),
-    lastUsage: r.lastUsage === null ? null : isoFromUnix(r.lastUsage),
-  }));
+  const span = usageSpan(db, connectionId);
+  return rows.map((r) => {
+    const { first, last } = r.firstDay === null || r.lastDay === null
+      ? { first: null, last: null }
+      : span(r.meterKey, r.firstDay, r.lastDay);
+    return {
+      meterId: r.meterId,
+      name: r.name,
+      unit: r.unit,
+      service: r.service,
+      records: r.records,
+      quantity: r.quantity ?? '0',
+      firstUsage: first === null ? null : isoFromUnix(first),
+      lastUsage: last === null ? null : isoFromUnix(last),
+      known: r.known === 1,
+      description: r.description,
+    };
+  });
+}
+
+/**
+ * The first usage start and last usage end of a meter whose rollup spans the given days. Records start on the hour
+ * (hourly) or at midnight (daily) and last one hour or one day, so the last end belongs to a row starting at the last
+ * day's latest start or at its midnight.
+ */
+export function usageSpan(db: Database.Database, connectionId: number | null):
+  (meterKey: number, firstDay: number, lastDay: number) => { first: number | null; last: number | null } {
+  const stamp = connectionId === null ? '' : 'AND connection_id = @connection';
+  const first = db.prepare(`
+    SELECT min(usage_start) FROM usage_records
+    WHERE meter_key = @meter AND usage_start >= @from AND usage_start < @from + 86400 ${stamp}`).pluck();
+  const latestStart = db.prepare(`
+    SELECT max(usage_start) FROM usage_records
+    WHERE meter_key = @meter AND usage_start >= @from AND usage_start < @from + 86400 ${stamp}`).pluck();
+  const lastEnd = db.prepare(`
+    SELECT max(usage_end) FROM usage_records
+    WHERE meter_key = @meter AND usage_start IN (@from, @latest) ${stamp}`).pluck();
+  return (meter, firstDay, lastDay) => {
+    const from = lastDay * 86400;
+    const latest = latestStart.get({ meter, from, connection: connectionId }) as number | null;
+    return {
+      first: first.get({ meter, from: firstDay * 86400, connection: connectionId }) as number | null,
+      last: latest === null ? null : lastEnd.get({ meter, from, latest, connection: connectionId }) as number | null,
+    };
+  };
 }
 
 /**

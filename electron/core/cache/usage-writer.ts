@@ -2,6 +2,8 @@ import type Database from 'better-sqlite3';
 import type { Granularity } from '../../shared/domain.ts';
 import type { UsageRecord } from '../azure/usage-record.ts';
 import { canonicalMeterId, meterMatchKey, UNKNOWN_METER } from '../meters/catalog.ts';
+import { parseScaled } from './exact-decimal.ts';
+import { createRollupBuffer } from './usage-rollup.ts';
 import { parseResourceUri } from './resource-uri.ts';
 
 export interface WriteCounts {
@@ -42,18 +44,27 @@ export interface UsageWriter {
   reset(): void;
 }
 
-// Counts rows the upsert below updated, per database: the SQL function that bumps it runs only on the update path.
-// One counter per connection, shared by every writer on it (registering the function again replaces it).
-const updateCounters = new WeakMap<Database.Database, { updated: number }>();
+// Counts rows the upsert below updated, per database, and keeps what the last updated row held before: the SQL function
+// that does it runs only on the update path, where bare column names still name the row's old values. One counter per
+// connection, shared by every writer on it (registering the function again replaces it).
+interface UpdateCounter {
+  updated: number;
+  oldText: string;
+  oldConnection: number | null;
+}
+const updateCounters = new WeakMap<Database.Database, UpdateCounter>();
 
-function updateCounter(db: Database.Database): { updated: number } {
+function updateCounter(db: Database.Database): UpdateCounter {
   let counter = updateCounters.get(db);
   if (!counter) {
-    const c = { updated: 0 };
-    db.function('stackmeter_row_updated', { deterministic: false }, (connection: unknown) => {
-      c.updated++;
-      return connection as number | null;
-    });
+    const c: UpdateCounter = { updated: 0, oldText: '0', oldConnection: null };
+    db.function('stackmeter_row_updated', { deterministic: false },
+      (connection: unknown, oldText: unknown, oldConnection: unknown) => {
+        c.updated++;
+        c.oldText = oldText as string;
+        c.oldConnection = oldConnection as number | null;
+        return connection as number | null;
+      });
     updateCounters.set(db, c);
     counter = c;
   }
@@ -108,8 +119,10 @@ export function createUsageWriter(db: Database.Database): UsageWriter {
     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
     ON CONFLICT DO UPDATE SET
       quantity_text = excluded.quantity_text, quantity = excluded.quantity,
-      connection_id = stackmeter_row_updated(coalesce(excluded.connection_id, connection_id))
+      connection_id = stackmeter_row_updated(coalesce(excluded.connection_id, connection_id), quantity_text, connection_id)
     WHERE quantity_text <> excluded.quantity_text OR connection_id IS NOT coalesce(excluded.connection_id, connection_id)`);
+
+  const rollup = createRollupBuffer(db);
 
   // Whether the previous record was already cached: this one most likely is too.
   let expectCached = false;
@@ -204,6 +217,8 @@ export function createUsageWriter(db: Database.Database): UsageWriter {
         if (insertUsage.run(subscription, meter, r.usageStart, r.usageEnd, resource, granularity, r.quantityText,
           quantity, connection).changes === 1) {
           counts.inserted++;
+          rollup.add(r.usageStart, connection, subscription, meter, resource, granularity, 1, quantity,
+          parseScaled(r.quantityText));
           continue;
         }
         expectCached = true;
@@ -212,15 +227,23 @@ export function createUsageWriter(db: Database.Database): UsageWriter {
       const { changes } = upsertUsage.run(subscription, meter, r.usageStart, r.usageEnd, resource, granularity,
         r.quantityText, quantity, connection);
       if (changes === 0) counts.unchanged++;
-      else if (updated.updated !== before) counts.updated++;
-      else {
+      else if (updated.updated !== before) {
+        counts.updated++;
+        rollup.replace(r.usageStart, subscription, meter, resource, granularity, updated.oldConnection,
+          updated.oldText, connection ?? updated.oldConnection, r.quantityText);
+      } else {
         counts.inserted++;
+        rollup.add(r.usageStart, connection, subscription, meter, resource, granularity, 1, quantity,
+          parseScaled(r.quantityText));
         expectCached = false;
       }
     }
+    // The page's rows and their daily sums commit (or roll back) together.
+    rollup.flush();
   };
 
   const reset = (): void => {
+    rollup.clear();
     subscriptions.clear();
     meters.clear();
     metersByKey.clear();

@@ -7,10 +7,15 @@ export interface CatalogMeter {
   unit: string;
   service: string;
   deprecated: boolean;
+  /** What the meter measures and how its unit accrues, in our words. */
+  description: string;
 }
 
 /** The meters Microsoft documents for Azure Stack Hub (derived by derive-catalog.ts). */
-export const CATALOG: readonly CatalogMeter[] = catalogJson;
+export const CATALOG: readonly CatalogMeter[] = catalogJson.meters;
+
+/** Changes whenever the shipped catalog does; a cache holding another version re-seeds its meters. */
+export const CATALOG_VERSION: string = catalogJson.version;
 
 /** What a meter seen in usage but missing from the catalog is called until someone names it. */
 export const UNKNOWN_METER = { name: 'Unknown meter', unit: '', service: 'Unknown' } as const;

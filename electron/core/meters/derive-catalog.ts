@@ -4,11 +4,15 @@
  *
  *   node electron/core/meters/derive-catalog.ts /path/to/reference/meters.json
  *
- * Keeps ID, name, unit, service and the deprecated flag; drops the notes (Microsoft's prose, not ours to ship). Entries
- * without a section or unit (the ones only the script lists) get them from their names.
+ * Keeps ID, name, unit, service and the deprecated flag; drops the notes (Microsoft's prose, not ours to ship) and adds
+ * our own description of each meter (descriptions.ts). Entries without a section or unit (the ones only the script
+ * lists) get them from their names. The catalog's version is a hash of its content, so any change to the meters makes
+ * every cache re-seed its catalog on the next start.
  */
+import { createHash } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
 import type { CatalogMeter } from './catalog.ts';
+import { describeMeter } from './descriptions.ts';
 
 interface ReferenceMeter {
   meterId: string | null;
@@ -60,18 +64,23 @@ const reference = JSON.parse(readFileSync(referencePath, 'utf8')) as { meters: R
 const catalog: CatalogMeter[] = reference.meters
   // "Custom Worker Tiers" has no fixed ID: each tier gets its own, which then shows up as a seen meter.
   .filter((m): m is ReferenceMeter & { meterId: string } => m.meterId !== null)
-  .map((m) => ({
-    meterId: m.meterId.toLowerCase(),
-    name: m.name.replace(/ \(Deprecated\)$/, ''),
-    unit: unitOf(m),
-    service: serviceOf(m),
-    deprecated: m.deprecated,
-  }));
+  .map((m) => {
+    const meter = {
+      meterId: m.meterId.toLowerCase(),
+      name: m.name.replace(/ \(Deprecated\)$/, ''),
+      unit: unitOf(m),
+      service: serviceOf(m),
+      deprecated: m.deprecated,
+    };
+    return { ...meter, description: describeMeter(meter) };
+  });
 
 const keys = new Set(catalog.map((m) => m.meterId.replaceAll('-', '')));
 if (keys.size !== catalog.length) throw new Error('two catalog meters share an ID');
 
 // One meter per line keeps the file readable and its diffs small.
-const lines = catalog.map((m) => `  ${JSON.stringify(m)}`);
-writeFileSync(new URL('./catalog.json', import.meta.url), `[\n${lines.join(',\n')}\n]\n`);
+const lines = catalog.map((m) => `    ${JSON.stringify(m)}`);
+const version = createHash('sha256').update(JSON.stringify(catalog)).digest('hex').slice(0, 16);
+writeFileSync(new URL('./catalog.json', import.meta.url),
+  `{\n  "version": "${version}",\n  "meters": [\n${lines.join(',\n')}\n  ]\n}\n`);
 console.log(`catalog.json: ${catalog.length} meters`);

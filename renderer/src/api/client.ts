@@ -22,6 +22,10 @@ const METHODS: { [M in Method]: true } = {
   'sync:runs': true,
   'overview:get': true,
   'meters:list': true,
+  'meters:override': true,
+  'meters:overrides': true,
+  'meters:importOverrides': true,
+  'meters:unknown': true,
 };
 
 function unwrap(result: Result<unknown>): unknown {

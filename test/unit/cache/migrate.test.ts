@@ -22,7 +22,9 @@ describe('cache migrations', () => {
   it('gives a new cache every table, the latest version and the meter catalog, creating its folder', () => {
     const db = openCache(join(dir, 'nested', 'folder', 'cache.sqlite'));
     expect(tables(db)).toEqual([
+      'cache_settings',
       'connections',
+      'meter_overrides',
       'meters',
       'resources',
       'subscription_keys',
@@ -31,6 +33,7 @@ describe('cache migrations', () => {
       'sync_run_units',
       'sync_runs',
       'sync_watermarks',
+      'usage_daily',
       'usage_records',
     ]);
     expect(db.pragma('user_version', { simple: true })).toBe(MIGRATIONS.length);
@@ -45,11 +48,13 @@ describe('cache migrations', () => {
     const first = openCache(path);
     first.prepare("UPDATE meters SET name = 'renamed' WHERE meter_id = 'b5c15376-6c94-4fdd-b655-1a69d138aca3'").run();
     first.prepare("INSERT INTO subscription_keys (subscription_id) VALUES ('x')").run();
+    // as if seeded by an older Stackmeter, whose catalog differed
+    first.prepare("UPDATE cache_settings SET value = 'older' WHERE key = 'meter_catalog_version'").run();
     first.close();
     const again = openCache(path);
     expect(migrate(again)).toBe(MIGRATIONS.length); // nothing pending
     expect(again.prepare('SELECT count(*) FROM subscription_keys').pluck().get()).toBe(1);
-    // The catalog refresh restores what the catalog says, and only that.
+    // The catalog refresh (the shipped version differs) restores what the catalog says, and only that.
     expect(again.prepare("SELECT name FROM meters WHERE meter_id = 'b5c15376-6c94-4fdd-b655-1a69d138aca3'").pluck().get()).toBe(
       'PageBlobCapacity',
     );

@@ -7,11 +7,12 @@ describe('meter catalog', () => {
     expect(new Set(CATALOG.map((m) => meterMatchKey(m.meterId))).size).toBe(84);
   });
 
-  it('gives every meter a name, a unit and a service, and only those facts', () => {
+  it('gives every meter a name, a unit, a service and a description, and only those facts', () => {
     for (const m of CATALOG) {
-      expect(Object.keys(m).sort(), m.meterId).toEqual(['deprecated', 'meterId', 'name', 'service', 'unit']);
+      expect(Object.keys(m).sort(), m.meterId)
+        .toEqual(['deprecated', 'description', 'meterId', 'name', 'service', 'unit']);
       expect(m.meterId).toBe(m.meterId.toLowerCase());
-      expect(m.name && m.unit && m.service, m.meterId).toBeTruthy();
+      expect(m.name && m.unit && m.service && m.description, m.meterId).toBeTruthy();
     }
   });
 
@@ -22,6 +23,7 @@ describe('meter catalog', () => {
       unit: 'Hours',
       service: 'App Service',
       deprecated: false,
+      description: expect.stringContaining('Small Basic tier'),
     });
     expect(findCatalogMeter('14496322-39cb-4d33-b67d-39b0c2de0c8e')).toMatchObject({
       unit: 'Count of Disks*month',

@@ -36,6 +36,18 @@ class RecordingHandlers implements Handlers {
   'meters:list'() {
     return [];
   }
+  'meters:override'(): never {
+    throw new Error('not used');
+  }
+  'meters:overrides'() {
+    return [];
+  }
+  'meters:importOverrides'(): never {
+    throw new Error('not used');
+  }
+  'meters:unknown'() {
+    return [];
+  }
 }
 
 function recordingLog() {

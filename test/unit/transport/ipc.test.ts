@@ -38,6 +38,10 @@ function setUp() {
     'sync:runs': () => { calls.push('sync:runs'); return []; },
     'overview:get': () => { throw new Error('not used'); },
     'meters:list': () => { calls.push('meters:list'); return []; },
+    'meters:override': () => { throw new Error('not used'); },
+    'meters:overrides': () => [],
+    'meters:importOverrides': () => { throw new Error('not used'); },
+    'meters:unknown': () => [],
   };
   const ipcMain = new InMemoryIpcMain();
   const unregister = registerIpcHandlers(ipcMain, createDispatcher(handlers));

@@ -1,0 +1,171 @@
+import type Database from 'better-sqlite3';
+import { Decimal } from 'decimal.js';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { UsageRecord } from '../../electron/core/azure/usage-record.ts';
+import * as connections from '../../electron/core/cache/connections.ts';
+import { migrate } from '../../electron/core/cache/migrate.ts';
+import { MIGRATIONS } from '../../electron/core/cache/migrations/index.ts';
+import { openCache } from '../../electron/core/cache/open.ts';
+import { createUsageWriter } from '../../electron/core/cache/usage-writer.ts';
+import { registerDecimalSum } from '../../electron/core/cache/decimal-sum.ts';
+import type { Granularity } from '../../electron/shared/domain.ts';
+
+const stamp = (name: string): connections.NewConnection & { createdAt: string } => ({
+  name,
+  armEndpoint: `https://adminmanagement.${name}.example`,
+  kind: 'operator',
+  authType: 'adfs',
+  loginEndpoint: `https://adfs.${name}.example/adfs`,
+  audience: `https://adminmanagement.adfs.${name}.example/abc`,
+  tenantId: null,
+  clientId: 'client',
+  credentialType: 'secret',
+  secretSource: 'env:STACK_SECRET',
+  secretBlob: null,
+  caPem: null,
+  proxy: null,
+  providerSubscriptionId: '39c82aed-b2b7-4a66-abdb-611de00bf11e',
+  createdAt: '2026-01-05T10:00:00.123Z',
+});
+
+const SUBSCRIPTIONS = ['11111111-1111-1111-1111-111111111111', '22222222-2222-2222-2222-222222222222'];
+const METERS = ['FAB6EB84-500B-4A09-A8CA-7358F8BBAEA5', '9e2739ba86744796b465f64674b822ba', 'dead-beef-0000'];
+const T0 = Date.UTC(2026, 9, 1) / 1000;
+
+/** A small deterministic generator, so a failure replays. */
+function random(seed: number): () => number {
+  let s = seed >>> 0;
+  return () => {
+    s = (s * 1664525 + 1013904223) >>> 0;
+    return s / 2 ** 32;
+  };
+}
+
+function record(rnd: () => number): UsageRecord {
+  const hour = Math.floor(rnd() * 24 * 4); // four days
+  const start = T0 + hour * 3600;
+  // quantities with many decimals, some in exponent form, some negative corrections
+  const forms = [
+    () => (rnd() * 100).toFixed(15),
+    () => `${Math.floor(rnd() * 9) + 1}e-7`,
+    () => `-${(rnd() * 3).toFixed(20)}`,
+    () => String(Math.floor(rnd() * 1000)),
+  ];
+  return {
+    subscriptionId: SUBSCRIPTIONS[Math.floor(rnd() * SUBSCRIPTIONS.length)],
+    meterId: METERS[Math.floor(rnd() * METERS.length)],
+    usageStart: start,
+    usageEnd: start + 3600,
+    quantityText: forms[Math.floor(rnd() * forms.length)](),
+    resourceUri: `/subscriptions/x/resourceGroups/rg/providers/Microsoft.Compute/virtualMachines/vm${Math.floor(rnd() * 3)}`,
+    location: 'local',
+    tags: null,
+    additionalInfo: null,
+  };
+}
+
+interface RollupRow { day: number; conn: number; sub: number; meter: number; res: number; gran: string;
+  records: number; quantity: number; text: string }
+
+/** The rollup next to what a GROUP BY over every usage row gives; exact texts compared as decimals. */
+function compare(db: Database.Database): { rollup: RollupRow[]; truth: RollupRow[] } {
+  const order = 'ORDER BY day, conn, sub, meter, res, gran';
+  const rollup = db.prepare<[], RollupRow>(`
+    SELECT day, connection_key AS conn, subscription_key AS sub, meter_key AS meter, resource_key AS res,
+           granularity AS gran, records, quantity, quantity_text AS text FROM usage_daily ${order}`).all();
+  const truth = db.prepare<[], RollupRow>(`
+    SELECT usage_start / 86400 AS day, coalesce(connection_id, 0) AS conn, subscription_key AS sub, meter_key AS meter,
+           resource_key AS res, granularity AS gran, count(*) AS records, sum(quantity) AS quantity,
+           decimal_sum(quantity_text) AS text
+    FROM usage_records GROUP BY 1, 2, 3, 4, 5, 6 ${order}`).all();
+  return { rollup, truth };
+}
+
+function expectConsistent(db: Database.Database): void {
+  const { rollup, truth } = compare(db);
+  const keys = (rows: RollupRow[]) => rows.map((r) => [r.day, r.conn, r.sub, r.meter, r.res, r.gran, r.records]);
+  expect(keys(rollup)).toEqual(keys(truth));
+  rollup.forEach((r, i) => {
+    // exact: equal as decimals and written in plain notation
+    expect(r.text, `row ${i}`).toBe(new Decimal(truth[i].text).toFixed());
+    expect(r.quantity).toBeCloseTo(truth[i].quantity, 6);
+  });
+}
+
+describe('daily usage rollup', () => {
+  let db: Database.Database;
+  beforeEach(() => {
+    db = openCache(':memory:');
+  });
+  afterEach(() => db.close());
+
+  it('equals a GROUP BY over usage rows after random inserts, updates, claims, re-syncs and a stamp removal', () => {
+    const east = connections.insert(db, stamp('east')).id;
+    const west = connections.insert(db, stamp('west')).id;
+    const writer = createUsageWriter(db);
+    const rnd = random(42);
+    const written: UsageRecord[] = [];
+    for (let step = 0; step < 60; step++) {
+      const page: UsageRecord[] = [];
+      const size = 1 + Math.floor(rnd() * 80);
+      for (let i = 0; i < size; i++) {
+        const pick = rnd();
+        if (pick < 0.45 || written.length === 0) page.push(record(rnd));
+        else if (pick < 0.75) page.push({ ...written[Math.floor(rnd() * written.length)], quantityText: record(rnd).quantityText });
+        else page.push(written[Math.floor(rnd() * written.length)]); // unchanged re-sync
+      }
+      written.push(...page);
+      const connectionId = [null, east, west][Math.floor(rnd() * 3)];
+      const granularity: Granularity = rnd() < 0.8 ? 'Hourly' : 'Daily';
+      writer.writePage(page, { granularity, connectionId });
+      expectConsistent(db);
+    }
+    expect(db.prepare('SELECT count(*) FROM usage_daily WHERE connection_key = 0').pluck().get()).toBeGreaterThan(0);
+    expect(db.prepare('SELECT count(*) FROM usage_daily WHERE connection_key = ?').pluck().get(east)).toBeGreaterThan(0);
+
+    connections.remove(db, 'east');
+    expect(db.prepare('SELECT count(*) FROM usage_daily WHERE connection_key = ?').pluck().get(east)).toBe(0);
+    expectConsistent(db);
+  });
+
+  it('writes nothing of a page whose transaction rolls back', () => {
+    const writer = createUsageWriter(db);
+    const rnd = random(7);
+    writer.writePage([record(rnd), record(rnd)], { granularity: 'Hourly', connectionId: null });
+    const before = compare(db).rollup;
+    expect(() => db.transaction(() => {
+      writer.writeWithin([record(rnd), record(rnd)], { granularity: 'Hourly', connectionId: null });
+      throw new Error('network went away');
+    })()).toThrow('network went away');
+    writer.reset();
+    expect(compare(db).rollup).toEqual(before);
+    expectConsistent(db);
+  });
+
+  it('is backfilled by the migration for a cache that already holds usage rows', () => {
+    const writer = createUsageWriter(db);
+    const rnd = random(3);
+    writer.writePage(Array.from({ length: 200 }, () => record(rnd)), { granularity: 'Hourly', connectionId: null });
+    const expected = compare(db).truth;
+    // The same rows in a version-3 cache, migrated to the current schema.
+    const old = new (db.constructor as typeof Database)(':memory:');
+    registerDecimalSum(old);
+    migrate(old, MIGRATIONS.slice(0, 3));
+    for (const table of ['subscription_keys', 'meters', 'resources']) {
+      const rows = db.prepare(`SELECT * FROM ${table}`).all() as Record<string, unknown>[];
+      for (const row of rows) {
+        const cols = Object.keys(row).filter((c) => c !== 'description');
+        old.prepare(`INSERT INTO ${table} (${cols.join(',')}) VALUES (${cols.map((c) => `@${c}`).join(',')})`)
+          .run(Object.fromEntries(cols.map((c) => [c, row[c]])));
+      }
+    }
+    const usage = db.prepare('SELECT * FROM usage_records').all() as Record<string, unknown>[];
+    const cols = Object.keys(usage[0]);
+    const insert = old.prepare(`INSERT INTO usage_records (${cols.join(',')}) VALUES (${cols.map((c) => `@${c}`).join(',')})`);
+    for (const row of usage) insert.run(row);
+    migrate(old);
+    expect(compare(old).rollup.map((r) => ({ ...r, text: new Decimal(r.text).toFixed() })))
+      .toEqual(expected.map((r) => ({ ...r, text: new Decimal(r.text).toFixed() })));
+    old.close();
+  });
+});
