@@ -44,8 +44,6 @@ export interface MemoryResult {
   /** Just before the sync, from a collected heap: the simulator and the core are up, the cache is empty. */
   start: MemoryMark;
   marks: MemoryMark[];
-  /** Every timer sample, in order. */
-  samples: MemorySample[];
   /** Highest RSS the 5 ms sampler saw during the sync. */
   peakRss: number;
   /** The timer sample with the highest RSS (to tell when the peak came) and the highest heapUsed seen. */
@@ -176,7 +174,6 @@ export async function runMemoryPhase(
     seconds,
     start,
     marks,
-    samples,
     peakRss,
     peakRssSample: all.reduce((a, b) => (b.rss > a.rss ? b : a), start),
     peakHeapUsed: Math.max(...all.map((s) => s.heapUsed)),
