@@ -163,9 +163,10 @@ export function getOverview(db: Database.Database, query: OverviewQuery = {}): O
   const services = new Map(
     db.prepare<[], [number, string]>('SELECT id, service FROM meters').raw().all().map(([id, service]) => [id, service]),
   );
+  // From the daily rollup: a day of a stamp is one row per resource-meter there, not one per record.
   const perDayMeter = db
     .prepare<[typeof params], [number, number, number]>(`
-      SELECT usage_start / 86400 AS day, meter_key, count(*) FROM usage_records ${only('connection_id')}
+      SELECT day, meter_key, sum(records) FROM usage_daily ${only('connection_key')}
       GROUP BY day, meter_key ORDER BY day`)
     .raw()
     .all(params);
