@@ -6,15 +6,6 @@ import { meterMatchKey } from '../meters/catalog.ts';
 import { isoFromUnix } from './iso.ts';
 import { usageSpan } from './queries.ts';
 
-interface StoredOverride {
-  meterId: string;
-  name: string;
-  unit: string | null;
-  service: string | null;
-  description: string | null;
-  updatedAt: string;
-}
-
 const SELECT_OVERRIDE = `
   SELECT meter_id AS meterId, name, unit, service, description, updated_at AS updatedAt FROM meter_overrides`;
 
@@ -44,11 +35,11 @@ function upsertOverride(db: Database.Database, input: MeterOverrideInput, now: s
 
 export function setOverride(db: Database.Database, input: MeterOverrideInput, now: string): MeterOverride {
   upsertOverride(db, input, now);
-  return db.prepare<[string], StoredOverride>(`${SELECT_OVERRIDE} WHERE match_key = ?`).get(meterMatchKey(input.meterId))!;
+  return db.prepare<[string], MeterOverride>(`${SELECT_OVERRIDE} WHERE match_key = ?`).get(meterMatchKey(input.meterId))!;
 }
 
 export function listOverrides(db: Database.Database): MeterOverride[] {
-  return db.prepare<[], StoredOverride>(`${SELECT_OVERRIDE} ORDER BY name, meter_id`).all();
+  return db.prepare<[], MeterOverride>(`${SELECT_OVERRIDE} ORDER BY name, meter_id`).all();
 }
 
 /** Adds or replaces every override given, all or none. */
@@ -92,7 +83,7 @@ export function listUnknownMeters(db: Database.Database): UnknownMeter[] {
     JOIN subscription_keys k ON k.id = u.subscription_key
     LEFT JOIN subscriptions s ON s.subscription_id = k.subscription_id
     GROUP BY k.subscription_id ORDER BY k.subscription_id`);
-  const override = db.prepare<[string], StoredOverride>(`${SELECT_OVERRIDE} WHERE match_key = ?`);
+  const override = db.prepare<[string], MeterOverride>(`${SELECT_OVERRIDE} WHERE match_key = ?`);
   const span = usageSpan(db, null);
   return meters.map((m) => {
     const { first, last } = span(m.meterKey, m.firstDay, m.lastDay);
