@@ -1,3 +1,5 @@
+import type { CliContext } from './command.ts';
+
 /** Plain-text table for terminal output: left-aligned text, right-aligned numbers. */
 export function textTable(headers: string[], rows: (string | number)[][]): string {
   const cells = rows.map((r) => r.map((c) => (typeof c === 'number' ? c.toLocaleString('en-US') : c)));
@@ -14,4 +16,18 @@ export function groupDecimal(value: string): string {
   const sign = int.startsWith('-') ? '-' : '';
   const digits = int.replace('-', '').replace(/\B(?=(\d{3})+(?!\d))/g, ',');
   return `${sign}${digits}${frac ? `.${frac}` : ''}`;
+}
+
+/**
+ * The one way list commands print: JSON (of `json(items)`, or the items) with --json, else `empty` when there is
+ * nothing, else a table of one `row` per item under `headers`.
+ */
+export function printList<T>(
+  ctx: CliContext,
+  items: T[],
+  view: { json?: (items: T[]) => unknown; empty: string; headers: string[]; row: (item: T) => (string | number)[] },
+): void {
+  if (ctx.json) ctx.out(JSON.stringify(view.json ? view.json(items) : items, null, 2));
+  else if (items.length === 0) ctx.out(view.empty);
+  else ctx.out(textTable(view.headers, items.map(view.row)));
 }

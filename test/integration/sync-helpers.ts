@@ -23,9 +23,12 @@ export function movableClock(start: string): Clock & { set(iso: string): void } 
   return { now: () => now, set: (iso) => { now = new Date(iso); } };
 }
 
-export function openCore(dir: string, file: string, clock: Clock, options: { sync?: SyncOptions; log?: Logger } = {}): Core {
+export function openCore(
+  dir: string, file: string, clock: Clock,
+  options: { sync?: SyncOptions; log?: Logger; env?: Record<string, string> } = {},
+): Core {
   return createCore({
-    dbPath: join(dir, file), clock, log: options.log ?? quiet, env: { SIM_SECRET: SECRET }, sync: options.sync,
+    dbPath: join(dir, file), clock, log: options.log ?? quiet, env: options.env ?? { SIM_SECRET: SECRET }, sync: options.sync,
   });
 }
 

@@ -4,19 +4,18 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { Decimal } from 'decimal.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createCore } from '../../electron/core/index.ts';
 import { meterMatchKey } from '../../electron/core/meters/catalog.ts';
 import { startSimulator, type RunningSimulator } from '../../electron/core/simulator/index.ts';
 import type { Core } from '../../electron/core/types.ts';
 import type { StackmeterError } from '../../electron/shared/result.ts';
+import * as helpers from './sync-helpers.ts';
+import { SECRET } from './sync-helpers.ts';
 
 // A fixed clock shared by the stamp and the core, so that "now" and therefore every record are the same on each run.
 const NOW = new Date('2026-11-20T12:30:00Z');
 const clock = { now: () => NOW };
-const SECRET = 'integration-secret';
 const FROM = '2026-11-16';
 const TO = '2026-11-19T06:00:00Z';
-const quiet = { info() {}, warn() {}, error() {} };
 
 let sim: RunningSimulator;
 let dir: string;
@@ -30,26 +29,10 @@ afterAll(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-function openCore(file: string, env: Record<string, string> = { SIM_SECRET: SECRET }): Core {
-  return createCore({ dbPath: join(dir, file), clock, log: quiet, env });
-}
-
-async function addSimulator(core: Core, name = 'sim'): Promise<void> {
-  await core['connections:add']({
-    name,
-    armEndpoint: sim.url,
-    clientId: sim.clientId,
-    credential: { type: 'secret', source: { kind: 'env', variable: 'SIM_SECRET' } },
-    caPem: sim.caPem,
-  });
-}
-
-async function syncAndWait(core: Core, name = 'sim') {
-  const { runId } = await core['sync:start']({ connection: name, from: FROM, to: TO, granularity: 'Hourly' });
-  await core.waitForRun(runId);
-  const run = (await core['sync:runs']()).find((r) => r.id === runId)!;
-  return run;
-}
+const openCore = (file: string, env?: Record<string, string>): Core => helpers.openCore(dir, file, clock, { env });
+const addSimulator = (core: Core, name = 'sim'): Promise<void> => helpers.addSimulator(core, sim, name);
+const syncAndWait = (core: Core, name = 'sim') =>
+  helpers.syncAndWait(core, { connection: name, from: FROM, to: TO, granularity: 'Hourly' });
 
 /** What the stamp reports in the window, per meter: record count and exact quantity sum. */
 function expectedByMeter(): Map<string, { records: number; quantity: Decimal }> {

@@ -3,7 +3,7 @@ import type { ApiKind, CredentialInput } from '../../shared/domain.ts';
 import { StackmeterError } from '../../shared/result.ts';
 import { call } from '../call.ts';
 import { EXIT, type Command, type OptionValues } from '../command.ts';
-import { textTable } from '../format.ts';
+import { printList } from '../format.ts';
 
 /** Reads a PEM file named on the command line, refusing anything that holds no certificate. */
 export function readCaFile(path: string): string {
@@ -112,17 +112,10 @@ export const connectListCommand: Command = {
   options: {},
   async run(ctx) {
     const rows = await call(ctx.openCore(), 'connections:list');
-    if (ctx.json) {
-      ctx.out(JSON.stringify(rows, null, 2));
-      return EXIT.ok;
-    }
-    if (rows.length === 0) {
-      ctx.out('No stamps yet. Add one with "stackmeter connect add", or try "stackmeter demo".');
-      return EXIT.ok;
-    }
-    ctx.out(textTable(
-      ['name', 'kind', 'ARM endpoint', 'sign-in', 'credential', 'CA', 'records', 'last sync'],
-      rows.map((r) => [
+    printList(ctx, rows, {
+      empty: 'No stamps yet. Add one with "stackmeter connect add", or try "stackmeter demo".',
+      headers: ['name', 'kind', 'ARM endpoint', 'sign-in', 'credential', 'CA', 'records', 'last sync'],
+      row: (r) => [
         r.name,
         r.kind,
         r.armEndpoint,
@@ -131,8 +124,8 @@ export const connectListCommand: Command = {
         r.caSubject ?? 'system roots',
         r.records,
         r.lastSync ? `${r.lastSync.status} ${r.lastSync.startedAt}` : 'never',
-      ]),
-    ));
+      ],
+    });
     return EXIT.ok;
   },
 };

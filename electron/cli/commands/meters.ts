@@ -4,7 +4,7 @@ import { meterOverridesFileSchema } from '../../shared/schemas.ts';
 import { StackmeterError } from '../../shared/result.ts';
 import { call } from '../call.ts';
 import { EXIT, type Command } from '../command.ts';
-import { groupDecimal, textTable } from '../format.ts';
+import { groupDecimal, printList } from '../format.ts';
 
 export const metersCommand: Command = {
   name: 'meters',
@@ -21,8 +21,8 @@ export const metersCommand: Command = {
       connection: typeof options.connection === 'string' ? options.connection : undefined,
       seenOnly: options.all !== true,
     });
-    if (ctx.json) {
-      ctx.out(JSON.stringify(rows.map((m) => ({
+    printList(ctx, rows, {
+      json: (meters) => meters.map((m) => ({
         meterId: m.meterId,
         name: m.name,
         unit: m.unit,
@@ -30,17 +30,11 @@ export const metersCommand: Command = {
         records: m.records,
         quantity: m.quantity,
         known: m.known ?? false,
-      })), null, 2));
-      return EXIT.ok;
-    }
-    if (rows.length === 0) {
-      ctx.out('No usage cached yet. Run "stackmeter sync <stamp>", "stackmeter import <file>" or "stackmeter demo".');
-      return EXIT.ok;
-    }
-    ctx.out(textTable(
-      ['meter ID', 'name', 'service', 'unit', 'records', 'quantity'],
-      rows.map((m) => [m.meterId, m.name, m.service, m.unit, m.records, groupDecimal(m.quantity)]),
-    ));
+      })),
+      empty: 'No usage cached yet. Run "stackmeter sync <stamp>", "stackmeter import <file>" or "stackmeter demo".',
+      headers: ['meter ID', 'name', 'service', 'unit', 'records', 'quantity'],
+      row: (m) => [m.meterId, m.name, m.service, m.unit, m.records, groupDecimal(m.quantity)],
+    });
     return EXIT.ok;
   },
 };
@@ -89,10 +83,11 @@ export const metersOverridesCommand: Command = {
   async run(ctx, options, [action, file]) {
     if (action === 'list') {
       const overrides = await call(ctx.openCore(), 'meters:overrides');
-      if (ctx.json) ctx.out(JSON.stringify(overrides, null, 2));
-      else if (overrides.length === 0) ctx.out('No local meter names yet. Add one with "stackmeter meters override".');
-      else ctx.out(textTable(['meter ID', 'name', 'unit', 'service'],
-        overrides.map((o) => [o.meterId, o.name, o.unit ?? '', o.service ?? ''])));
+      printList(ctx, overrides, {
+        empty: 'No local meter names yet. Add one with "stackmeter meters override".',
+        headers: ['meter ID', 'name', 'unit', 'service'],
+        row: (o) => [o.meterId, o.name, o.unit ?? '', o.service ?? ''],
+      });
       return EXIT.ok;
     }
     if (action === 'export') {
@@ -152,19 +147,12 @@ export const metersUnknownCommand: Command = {
   options: {},
   async run(ctx) {
     const meters = await call(ctx.openCore(), 'meters:unknown');
-    if (ctx.json) {
-      ctx.out(JSON.stringify(meters, null, 2));
-      return EXIT.ok;
-    }
-    if (meters.length === 0) {
-      ctx.out('Every meter seen in usage is in the catalog.');
-      return EXIT.ok;
-    }
-    ctx.out(textTable(
-      ['meter ID', 'local name', 'first seen', 'last seen', 'records', 'quantity', 'tenants'],
-      meters.map((m) => [m.meterId, m.override?.name ?? '', m.firstSeen, m.lastSeen, m.records, groupDecimal(m.quantity),
-        m.tenantCount]),
-    ));
+    printList(ctx, meters, {
+      empty: 'Every meter seen in usage is in the catalog.',
+      headers: ['meter ID', 'local name', 'first seen', 'last seen', 'records', 'quantity', 'tenants'],
+      row: (m) => [m.meterId, m.override?.name ?? '', m.firstSeen, m.lastSeen, m.records, groupDecimal(m.quantity),
+        m.tenantCount],
+    });
     return EXIT.ok;
   },
 };
