@@ -23,9 +23,9 @@ export interface CliContext {
   json: boolean;
   /**
    * Opens the core on dbPath (once; later calls return the same core); commands that never touch the cache (simulate)
-   * do not call it. `sync` passes its sync options.
+   * do not call it. `sync` passes its sync options, `usage --out` the folder its export is written in.
    */
-  openCore(options?: Pick<CoreOptions, 'sync'>): Core;
+  openCore(options?: Pick<CoreOptions, 'sync' | 'exportDir'>): Core;
   /** Machine-readable or human output on stdout. */
   out(text: string): void;
   /** Progress and diagnostics on stderr, so that --json output stays clean. */

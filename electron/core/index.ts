@@ -13,7 +13,13 @@ import { openCache } from './cache/open.ts';
 import { getOverview, listMeters } from './cache/queries.ts';
 import * as syncRuns from './cache/sync-runs.ts';
 import { createUsageWriter } from './cache/usage-writer.ts';
+import { getCompleteness } from './explore/completeness.ts';
+import { exploreUsage } from './explore/explore.ts';
+import { listUsageRecords } from './explore/records.ts';
 import { importPageFiles } from './exports/import-pages.ts';
+import { defaultExportDir, exportUsage } from './exports/usage-export.ts';
+import { getMeterDetail, getMeterSeries } from './meters/detail.ts';
+import { getResourceDetail } from './resources/resource-detail.ts';
 import { SecretStore } from './secrets.ts';
 import { createSyncManager } from './sync/manager.ts';
 import type { Clock, Core, CoreOptions, Logger } from './types.ts';
@@ -40,6 +46,7 @@ export function createCore(options: CoreOptions): Core {
   const env = options.env ?? process.env;
   const secrets = new SecretStore({ env, protector: options.secretProtector });
   const events = new EventEmitter();
+  const exportDir = options.exportDir ?? defaultExportDir(options.dbPath);
 
   const emit = <E extends EventName>(event: E, payload: StackmeterEvents[E]): void => {
     events.emit(event, payload);
@@ -143,6 +150,13 @@ export function createCore(options: CoreOptions): Core {
     'meters:overrides': () => meterOverrides.listOverrides(db),
     'meters:importOverrides': (inputs) => meterOverrides.importOverrides(db, inputs, clock.now().toISOString()),
     'meters:unknown': () => meterOverrides.listUnknownMeters(db),
+    'meters:detail': (query) => getMeterDetail(db, query),
+    'meters:series': (query) => getMeterSeries(db, query),
+    'usage:explore': (query, offset, limit) => exploreUsage(db, query, offset, limit),
+    'usage:records': (filter, offset, limit) => listUsageRecords(db, filter, offset, limit),
+    'usage:export': (query, format) => exportUsage(db, query, format, { dir: exportDir, now: clock.now() }),
+    'usage:completeness': (query) => getCompleteness(db, query, clock.now()),
+    'resources:get': (uri, period) => getResourceDetail(db, uri, period),
 
     on(event, listener) {
       events.on(event, listener);

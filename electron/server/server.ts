@@ -3,12 +3,12 @@ import { realpath, stat } from 'node:fs/promises';
 import { createServer } from 'node:http';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { relative, resolve, isAbsolute, sep } from 'node:path';
+import { join, relative, resolve, isAbsolute, sep } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { createDispatcher } from '../core/dispatch.ts';
 import type { Dispatch } from '../core/dispatch.ts';
 import type { Core, Logger } from '../core/types.ts';
-import { API_PREFIX, EVENT_NAMES, EVENTS_PATH } from '../shared/contract.ts';
+import { API_PREFIX, EVENT_NAMES, EVENTS_PATH, EXPORTS_PATH } from '../shared/contract.ts';
 import { CONTENT_SECURITY_POLICY } from '../shared/csp.ts';
 import type { ErrorInfo, Result } from '../shared/result.ts';
 import { hasBearerToken, isLoopbackHost, newLaunchToken } from './request-guards.ts';
@@ -23,6 +23,8 @@ export interface ServerOptions {
   /** A fixed launch token (at least 16 URL-safe characters); a random one per launch when absent. */
   token?: string;
   log?: Logger;
+  /** The folder the core writes usage exports to; `GET /api/exports/<fileName>` downloads from it. */
+  exportDir?: string;
 }
 
 export interface RunningServer {
@@ -102,6 +104,11 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     if (pathname === EVENTS_PATH) {
       if (req.method !== 'GET') return methodNotAllowed(res, 'GET');
       openEventStream(res);
+      return;
+    }
+    if (pathname.startsWith(EXPORTS_PATH)) {
+      if (req.method !== 'GET') return methodNotAllowed(res, 'GET');
+      await sendExport(res, options.exportDir, pathname.slice(EXPORTS_PATH.length));
       return;
     }
     if (req.method !== 'POST') return methodNotAllowed(res, 'POST');
@@ -194,6 +201,30 @@ async function answerCall(req: IncomingMessage, res: ServerResponse, encodedMeth
     return;
   }
   sendJson(res, 200, await dispatch(method, args));
+}
+
+/** The only names the core gives exports; nothing else (no other file, no path) can be asked for. */
+const EXPORT_FILE_NAME = /^stackmeter-usage-[0-9-]+\.(csv|xlsx)$/;
+const EXPORT_CONTENT_TYPES: Record<string, string> = {
+  csv: 'text/csv; charset=utf-8',
+  xlsx: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+};
+
+/** Sends one export file as a download, or 404 when the name is not an export's or no such file exists. */
+async function sendExport(res: ServerResponse, exportDir: string | undefined, fileName: string): Promise<void> {
+  const extension = EXPORT_FILE_NAME.exec(fileName)?.[1];
+  const path = exportDir === undefined || extension === undefined ? null : join(exportDir, fileName);
+  const size = path === null ? null : await stat(path).then((info) => (info.isFile() ? info.size : null), () => null);
+  if (path === null || extension === undefined || size === null) {
+    sendJson(res, 404, failure('NOT_FOUND', 'There is no such export; export the usage again.'));
+    return;
+  }
+  res.writeHead(200, {
+    'Content-Type': EXPORT_CONTENT_TYPES[extension] ?? 'application/octet-stream',
+    'Content-Length': size,
+    'Content-Disposition': `attachment; filename="${fileName}"`,
+  });
+  await pipeline(createReadStream(path), res);
 }
 
 /** The call's arguments from a `{"args": [...]}` body, or a sentence saying why the body is unusable. */

@@ -1,19 +1,33 @@
 import type { Result } from './result.ts';
 import type {
   AppInfo,
+  Completeness,
+  CompletenessQuery,
   ConnectionInput,
   ConnectionRow,
+  ExplorePage,
+  ExploreQuery,
+  ExportFormat,
+  ExportResult,
+  MeterDetail,
+  MeterDetailQuery,
   MeterOverride,
   MeterOverrideInput,
   MeterOverridesImportResult,
   MeterQuery,
   MeterRow,
+  MeterSeriesQuery,
   Overview,
   OverviewQuery,
   SyncProgress,
   SyncRequest,
+  ResourceDetail,
   SyncRunRow,
   UnknownMeter,
+  UsageFilter,
+  UsagePeriod,
+  UsageRecordsPage,
+  UsageSeries,
 } from './domain.ts';
 
 /**
@@ -42,6 +56,19 @@ export interface StackmeterApi {
   'meters:importOverrides'(overrides: MeterOverrideInput[]): MeterOverridesImportResult;
   /** Meters seen in usage that the catalog does not know, named locally or not. */
   'meters:unknown'(): UnknownMeter[];
+  /** One meter: its description, unit in words and top users. */
+  'meters:detail'(query: MeterDetailQuery): MeterDetail;
+  'meters:series'(query: MeterSeriesQuery): UsageSeries;
+  /** One block (offset, limit ≤ 5,000) of usage grouped by the query's dimensions, with the totals of all groups. */
+  'usage:explore'(query: ExploreQuery, offset: number, limit: number): ExplorePage;
+  /** One block of the raw records behind a filter (a chart bar, an explorer row), oldest first. */
+  'usage:records'(filter: UsageFilter, offset: number, limit: number): UsageRecordsPage;
+  /** Writes the whole explorer result (not only the rows on screen) to a CSV or XLSX file in the exports folder. */
+  'usage:export'(query: ExploreQuery, format: ExportFormat): ExportResult;
+  /** Records per hour and subscription, the latest hour per stamp and the gaps, to judge whether a period is complete. */
+  'usage:completeness'(query: CompletenessQuery): Completeness;
+  /** One resource parsed from its instanceData, with its meters over time. */
+  'resources:get'(resourceUri: string, period?: UsagePeriod): ResourceDetail;
 }
 
 export type Method = keyof StackmeterApi;
@@ -85,3 +112,5 @@ export const BRIDGE_KEY = 'stackmeter';
  */
 export const API_PREFIX = '/api/';
 export const EVENTS_PATH = '/api/events';
+/** `GET /api/exports/<fileName>` downloads a file that `usage:export` wrote (same token; only export file names). */
+export const EXPORTS_PATH = '/api/exports/';

@@ -162,6 +162,15 @@ export interface MeterRow {
   known?: boolean;
   /** What the meter measures and how its unit accrues (the override's, else the catalog's); null when unknown. */
   description?: string | null;
+  /** The catalog marks the meter as no longer emitted by current stamps. */
+  deprecated?: boolean;
+  /** Distinct subscriptions with usage of the meter (in the period, when one is given). */
+  subscriptions?: number;
+  /**
+   * Float quantity per UTC day over the period (or the cached span), oldest first, for a sparkline only; at most 62
+   * points (longer spans are folded into equal runs of days).
+   */
+  sparkline?: number[];
 }
 
 /** A local name (and optionally unit, service, description) for a meter, kept apart from the shipped catalog. */
@@ -217,6 +226,8 @@ export interface MeterQuery {
   connection?: string;
   /** Only meters with usage in the cache (the default) or every catalog meter. */
   seenOnly?: boolean;
+  /** Count only usage in this period (whole UTC days); absent: everything cached. */
+  period?: UsagePeriod;
 }
 
 export interface StampSummary {
@@ -263,4 +274,229 @@ export interface ImportFileResult {
   records: number;
   inserted: number;
   updated: number;
+}
+
+/**
+ * A span of usage time: `from` inclusive, `to` exclusive, each `YYYY-MM-DD` (UTC midnight) or an hour-aligned UTC time
+ * (`YYYY-MM-DDTHH:00:00Z`). Queries answered from the daily and monthly rollups (the explorer, meter lists, day and month
+ * series) need whole days and say so otherwise; record lists and hour series take hours.
+ */
+export interface UsagePeriod {
+  from: string;
+  to: string;
+}
+
+/** What usage can be filtered and grouped by. `tenant` is the subscription's directory tenant. */
+export type UsageDimension =
+  | 'stamp' | 'tenant' | 'subscription' | 'resourceGroup' | 'resource' | 'resourceType' | 'location' | 'tag'
+  | 'meter' | 'service' | 'day' | 'month';
+
+export const USAGE_DIMENSIONS: readonly UsageDimension[] = [
+  'stamp', 'tenant', 'subscription', 'resourceGroup', 'resource', 'resourceType', 'location', 'tag', 'meter', 'service',
+  'day', 'month',
+];
+
+/**
+ * Which usage a query covers. Every list is "any of" (empty or absent: no restriction) and the lists combine with AND.
+ * Values are the `key`s that grouped rows carry: stamp names, tenant IDs, subscription GUIDs, resource group names,
+ * resource URIs, locations, meter IDs (any case, hyphens optional), service names. Matching ignores case.
+ */
+export interface UsageFilter {
+  period?: UsagePeriod;
+  stamps?: string[];
+  tenants?: string[];
+  subscriptions?: string[];
+  resourceGroups?: string[];
+  resources?: string[];
+  resourceTypes?: string[];
+  locations?: string[];
+  meters?: string[];
+  services?: string[];
+  /** Resources carrying this tag key (case-insensitive), with this value when one is given. */
+  tag?: { key: string; value?: string };
+}
+
+export interface ExploreQuery {
+  filter: UsageFilter;
+  /** One to four dimensions, outermost first. */
+  groupBy: UsageDimension[];
+  /** The tag key whose values group the rows; required when grouping by `tag`. */
+  tagKey?: string;
+  /** Sort by a dimension (its label) or by records or quantity; default: quantity descending. */
+  sort?: { by: UsageDimension | 'records' | 'quantity'; descending?: boolean };
+}
+
+/** One group's identity: `key` is what a UsageFilter takes, `label` what people read. */
+export interface GroupValue {
+  key: string;
+  label: string;
+}
+
+export interface ExploreRow {
+  /** One value per groupBy dimension, in order. */
+  groups: GroupValue[];
+  records: number;
+  /** Exact decimal sum; null when the group mixes meters of different units (a sum would mean nothing). */
+  quantity: string | null;
+  /** The unit shared by the group's meters, or null when they differ. */
+  unit: string | null;
+}
+
+export interface ExploreTotals {
+  groups: number;
+  records: number;
+  quantity: string | null;
+  unit: string | null;
+}
+
+/** One block of an explorer result; the grid asks for blocks as the user scrolls. */
+export interface ExplorePage {
+  rows: ExploreRow[];
+  offset: number;
+  totals: ExploreTotals;
+}
+
+/** One usage record as cached, with its dimensions resolved. */
+export interface UsageRecordRow {
+  usageStart: string;
+  usageEnd: string;
+  granularity: Granularity;
+  /** The stamp it was synced from; null for imports not tied to one. */
+  stamp: string | null;
+  subscriptionId: string;
+  subscriptionName: string | null;
+  tenantId: string | null;
+  meterId: string;
+  meterName: string;
+  unit: string;
+  /** Exactly as the API sent it. */
+  quantity: string;
+  resourceUri: string;
+  resourceGroup: string | null;
+  location: string | null;
+  tags: Record<string, string> | null;
+}
+
+export interface UsageRecordsPage {
+  rows: UsageRecordRow[];
+  offset: number;
+  /** Records matching the filter. */
+  total: number;
+}
+
+export type ExportFormat = 'csv' | 'xlsx';
+
+/** A file the core wrote into the exports folder (browser mode downloads it from `/api/exports/<fileName>`). */
+export interface ExportResult {
+  fileName: string;
+  path: string;
+  rows: number;
+  bytes: number;
+}
+
+export interface MeterDetailQuery {
+  meterId: string;
+  /** Whole UTC days; absent: everything cached. */
+  period?: UsagePeriod;
+  stamp?: string;
+}
+
+/** A tenant, subscription, resource group or resource ranked by its use of one meter. */
+export interface RankedUsage {
+  key: string;
+  label: string;
+  records: number;
+  /** Exact decimal sum. */
+  quantity: string;
+}
+
+export interface MeterDetail {
+  meter: MeterRow;
+  /** The meter's unit in words: what one unit is and how the API emits it (fractions of a month per hour, etc.). */
+  unitExplanation: string;
+  /** The ten largest users in the period, by quantity. */
+  top: {
+    tenants: RankedUsage[];
+    subscriptions: RankedUsage[];
+    resourceGroups: RankedUsage[];
+    resources: RankedUsage[];
+  };
+}
+
+export type SeriesBucket = 'hour' | 'day' | 'month';
+
+export interface MeterSeriesQuery extends MeterDetailQuery {
+  bucket: SeriesBucket;
+  stackBy: 'tenant' | 'subscription';
+}
+
+/**
+ * The key of the series that sums the stack members beyond the largest ones (a meter chart draws twelve members and
+ * "Other"); no tenant, subscription or meter has it, so a chart can tell it from a member it may filter by.
+ */
+export const OTHER_SERIES_KEY = '(other)';
+
+/** A stacked time series: one bucket start per column, one series per stack member, quantities exact. */
+export interface UsageSeries {
+  bucket: SeriesBucket;
+  /** ISO UTC start of each bucket, oldest first, without holes. */
+  buckets: string[];
+  series: { key: string; label: string; quantities: string[] }[];
+  unit: string;
+}
+
+export interface ResourceDetail {
+  resourceUri: string;
+  subscriptionId: string | null;
+  resourceType: string | null;
+  resourceGroup: string | null;
+  resourceName: string | null;
+  location: string | null;
+  tags: Record<string, string>;
+  /** From the record's additionalInfo: the VM size (ServiceType) and the image it was created from. */
+  vmSize: string | null;
+  image: { publisher: string | null; offer: string | null; sku: string | null } | null;
+  firstUsage: string | null;
+  lastUsage: string | null;
+  meters: { meterId: string; name: string; unit: string; records: number; quantity: string }[];
+  /** Daily quantity per meter over the resource's span (or the period). */
+  series: UsageSeries;
+}
+
+export interface CompletenessQuery {
+  /** Hour-aligned or whole days; at most 93 days. */
+  period: UsagePeriod;
+  stamp?: string;
+}
+
+export interface CompletenessRow {
+  stamp: string | null;
+  subscriptionId: string;
+  label: string;
+  /** Records per hour of the period, oldest first. */
+  counts: number[];
+}
+
+/** A run of hours without records: of one subscription within its active span, or of a whole stamp. */
+export interface UsageGap {
+  stamp: string | null;
+  /** Null: no subscription of the stamp has records in these hours. */
+  subscriptionId: string | null;
+  from: string;
+  to: string;
+  hours: number;
+}
+
+export interface Completeness {
+  from: string;
+  hours: number;
+  rows: CompletenessRow[];
+  stamps: {
+    name: string;
+    /** Start of the latest usage hour cached for the stamp. */
+    latestUsageHour: string | null;
+    /** Reported time up to which every listed subscriber has been synced without a gap. */
+    syncedThrough: string | null;
+  }[];
+  gaps: UsageGap[];
 }

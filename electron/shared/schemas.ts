@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { Args, Method } from './contract.ts';
+import { USAGE_DIMENSIONS, type UsageDimension } from './domain.ts';
 
 /**
  * Argument schemas, one per contract method. Both transports parse incoming arguments with these before the core sees
@@ -52,9 +53,13 @@ export const syncRequestSchema = z.object({
 
 export const overviewQuerySchema = z.object({ connection: name.optional() });
 
+/** A usage period; the core checks the order, the alignment each query needs and the span. */
+export const usagePeriodSchema = z.object({ from: reportedTime, to: reportedTime }).strict();
+
 export const meterQuerySchema = z.object({
   connection: name.optional(),
   seenOnly: z.boolean().optional(),
+  period: usagePeriodSchema.optional(),
 });
 
 /** A meter ID as the API sends it: hex digits with or without hyphens, in any case. */
@@ -76,6 +81,47 @@ export const meterOverridesFileSchema = z.object({
   overrides: z.array(meterOverrideInputSchema).max(10000, 'holds more than 10,000 entries'),
 }).strict();
 
+const filterValues = z.array(z.string().trim().min(1, 'holds an empty value').max(1000)).max(1000, 'holds more than 1,000 values');
+
+export const usageFilterSchema = z.object({
+  period: usagePeriodSchema.optional(),
+  stamps: filterValues.optional(),
+  tenants: filterValues.optional(),
+  subscriptions: filterValues.optional(),
+  resourceGroups: filterValues.optional(),
+  resources: filterValues.optional(),
+  resourceTypes: filterValues.optional(),
+  locations: filterValues.optional(),
+  meters: filterValues.optional(),
+  services: filterValues.optional(),
+  tag: z.object({ key: label(512), value: z.string().max(256).optional() }).strict().optional(),
+}).strict();
+
+const dimension = z.enum(USAGE_DIMENSIONS as [UsageDimension, ...UsageDimension[]]);
+
+export const exploreQuerySchema = z.object({
+  filter: usageFilterSchema,
+  groupBy: z.array(dimension).min(1, 'needs at least one dimension').max(4, 'takes at most four dimensions')
+    .refine((dims) => new Set(dims).size === dims.length, 'names a dimension twice'),
+  tagKey: label(512).optional(),
+  sort: z.object({ by: z.union([dimension, z.enum(['records', 'quantity'])]), descending: z.boolean().optional() })
+    .strict().optional(),
+}).strict().refine((q) => !q.groupBy.includes('tag') || q.tagKey !== undefined,
+  { message: 'is required when grouping by tag', path: ['tagKey'] });
+
+const offset = z.number().int().min(0).max(100_000_000);
+const blockSize = z.number().int().min(1).max(5000, 'is more than 5,000 rows');
+
+export const meterDetailQuerySchema = z.object({ meterId, period: usagePeriodSchema.optional(), stamp: name.optional() })
+  .strict();
+
+export const meterSeriesQuerySchema = meterDetailQuerySchema.extend({
+  bucket: z.enum(['hour', 'day', 'month']),
+  stackBy: z.enum(['tenant', 'subscription']),
+}).strict();
+
+export const completenessQuerySchema = z.object({ period: usagePeriodSchema, stamp: name.optional() }).strict();
+
 type ArgSchemas = { [M in Method]: z.ZodType<Args<M>> };
 
 export const argSchemas: ArgSchemas = {
@@ -92,6 +138,13 @@ export const argSchemas: ArgSchemas = {
   'meters:overrides': z.tuple([]),
   'meters:importOverrides': z.tuple([z.array(meterOverrideInputSchema).max(10000)]),
   'meters:unknown': z.tuple([]),
+  'meters:detail': z.tuple([meterDetailQuerySchema]),
+  'meters:series': z.tuple([meterSeriesQuerySchema]),
+  'usage:explore': z.tuple([exploreQuerySchema, offset, blockSize]),
+  'usage:records': z.tuple([usageFilterSchema, offset, blockSize]),
+  'usage:export': z.tuple([exploreQuerySchema, z.enum(['csv', 'xlsx'])]),
+  'usage:completeness': z.tuple([completenessQuerySchema]),
+  'resources:get': z.tuple([z.string().trim().min(1, 'is required').max(1000), usagePeriodSchema.optional()]),
 };
 
 export const METHODS = Object.keys(argSchemas) as Method[];

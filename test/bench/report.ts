@@ -2,6 +2,7 @@
 
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import type { MemoryMark, MemoryResult } from './memory.ts';
+import { median, p95, TARGET_MS, type QueryResult } from './queries.ts';
 
 export interface PhaseResult {
   name: string;
@@ -37,6 +38,23 @@ export function renderTable(results: PhaseResult[]): string {
     const name = r.kind === 'info' ? `(info) ${r.name}` : r.name;
     return [name, int(r.records), best(r).toFixed(2), int(rate), ratio, r.runs.map((s) => s.toFixed(2)).join(' '),
       int(r.peakRss / 2 ** 20)];
+  });
+  return markdownTable(header, rows);
+}
+
+/**
+ * The query table: the core's time beside DuckDB's on the same rows. "vs DuckDB" is ours / DuckDB's median (below 1:
+ * faster than DuckDB over the raw rows).
+ */
+export function renderQueryTable(results: QueryResult[]): string {
+  const ms = (n: number) => (n < 10 ? n.toFixed(1) : n.toFixed(0));
+  const ratio = (n: number) => (n >= 0.1 ? n.toFixed(2) : n.toPrecision(2));
+  const header = ['Query', 'Rows', 'Median ms', 'p95 ms', `< ${TARGET_MS} ms`, 'DuckDB median ms', 'DuckDB p95 ms',
+    'vs DuckDB', 'All runs, ms'];
+  const rows = results.map((r) => {
+    const ours = median(r.ours);
+    return [r.name, int(r.rows), ms(ours), ms(p95(r.ours)), p95(r.ours) < TARGET_MS ? 'yes' : 'NO', ms(median(r.duck)),
+      ms(p95(r.duck)), ratio(ours / median(r.duck)), r.ours.map(ms).join(' ')];
   });
   return markdownTable(header, rows);
 }
@@ -95,22 +113,23 @@ export function renderGrowthTable(m: MemoryResult): string {
   return markdownTable(header, [span(0.1, 1), span(0.1, 0.5), span(0.5, 1)]);
 }
 
-const PREAMBLE = `# Ingest benchmark results
+const PREAMBLE = `# Benchmark results
 
 Written by \`npm run bench\` (test/bench/run.ts). Newest section first; a run replaces the section of the same day and
-size and keeps the others. Every ratio compares a phase with the raw ceiling measured in the same process run, so
-ratios are comparable across machines where absolute rates are not. "memory" sections come from
-\`npm run bench -- --memory\`: one sync of millions of records, with the process's memory along the way.
+size and keeps the others. Every ingest ratio compares a phase with the raw ceiling measured in the same process
+run, so ratios are comparable across machines where absolute rates are not. "memory" sections come from
+\`npm run bench -- --memory\`: one sync of millions of records, with the process's memory along the way. "queries"
+sections time the console's queries on a month of a large stamp beside DuckDB over the same rows; their ratio is
+our time over DuckDB's, measured in the same process run.
 `;
 
 /** Puts `section` (starting with its "## " heading) first, replacing an earlier section with the same heading. */
 export function updateResultsFile(file: string, section: string): void {
   const text = existsSync(file) ? readFileSync(file, 'utf8') : PREAMBLE;
   const start = text.search(/^## /m);
-  const preamble = start < 0 ? text : text.slice(0, start);
   const sections = start < 0 ? [] : text.slice(start).split(/^(?=## )/m);
   const heading = section.slice(0, section.indexOf('\n'));
   const kept = sections.filter((s) => s.slice(0, s.indexOf('\n')) !== heading);
   const body = [section, ...kept].map((s) => `${s.trimEnd()}\n`).join('\n');
-  writeFileSync(file, `${preamble.trimEnd()}\n\n${body}`);
+  writeFileSync(file, `${PREAMBLE.trimEnd()}\n\n${body}`);
 }

@@ -8,15 +8,20 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
+import { openCache } from '../../electron/core/cache/open.ts';
 import type { SyncRunRow } from '../../electron/shared/domain.ts';
+import { cacheDir, ensureBigCache, MONTH, SEED as CACHE_SEED, type BigCache } from './big-cache.ts';
+import { openDuckBaseline, queryRows, type DuckBaseline } from './duckdb.ts';
 import { describeMachine, machineLine } from './machine.ts';
 import { parseBenchArgs, USAGE, UsageError, type BenchOptions } from './options.ts';
 import {
   fetchRound, importRound, PHASES, rawRound, syncRound, type Measurement, type PhaseId, type RoundContext,
 } from './phases.ts';
 import { runMemoryPhase, type MemoryResult } from './memory.ts';
+import { runQueries, TARGET_MS, type QueryBench } from './queries.ts';
 import {
-  renderBreakdownTable, renderGrowthTable, renderMemoryTable, renderTable, updateResultsFile, type PhaseResult,
+  renderBreakdownTable, renderGrowthTable, renderMemoryTable, renderQueryTable, renderTable, updateResultsFile,
+  type PhaseResult,
 } from './report.ts';
 import { startRssSampler, type RssSampler } from './rss-sampler.ts';
 import { savePages, SEED, startWorkload, type SavedPages, type Workload } from './workload.ts';
@@ -180,24 +185,96 @@ async function memoryBench(options: BenchOptions, dir: string, rss: RssSampler):
   return `## ${today()} — ${label}, ${count(options.records)} records\n\n${notes}\n\n${tables}\n`;
 }
 
+function queryNotes(options: BenchOptions, cache: BigCache, duck: DuckBaseline, duckVersion: string, bench: QueryBench,
+  load: number, seconds: number): string {
+  const f = bench.facts;
+  const mib = (bytes: number) => `${(bytes / 2 ** 20).toFixed(0)} MiB`;
+  const rollups = f.rollups.map((r) => `${r.table} ${count(r.rows)}`).join(', ');
+  const made = cache.reused
+    ? `reused from an earlier run, which generated and ingested it in ${cache.ingestSeconds.toFixed(0)} s`
+    : `generated and ingested in this run in ${cache.ingestSeconds.toFixed(0)} s ` +
+      `(${count(Math.round(cache.records / cache.ingestSeconds))} records/s)`;
+  const loaded = duck.reused
+    ? `reused from an earlier run, which loaded it in ${duck.loadSeconds.toFixed(0)} s`
+    : `loaded in this run in ${duck.loadSeconds.toFixed(0)} s`;
+  return [
+    `- Command: \`${commandLine(options)}\``,
+    `- Machine: ${machineLine(describeMachine(cacheDir()))}; load average ${load.toFixed(2)} when the run started`,
+    `- Sizes: ${count(cache.records)} hourly records of ${MONTH.from} – ${MONTH.to} (744 h) from the simulator ` +
+      `(seed ${CACHE_SEED}, scale ${cache.scale}, ${cache.tenants} tenants, ${cache.subscriptions} subscriptions, ` +
+      `${count(cache.resources)} resources, ${f.metersWithUsage} of the cache's ${f.meters} meters). Cache file ` +
+      `${mib(f.fileBytes)} (${Math.round(f.fileBytes / cache.records)} bytes per record), ${made}: written through ` +
+      'the usage writer (createUsageWriter().writePage, pages of 1,000 records per subscriber and day), so the ' +
+      `rollups are those a sync maintains. Rows: ${rollups}. DuckDB ${duckVersion} copy: one table of the same rows with every dimension ` +
+      `denormalised, ${mib(f.duckdbBytes)} on disk, ${loaded}. Charted meter: ${f.biggestMeter.name} ` +
+      `(${f.biggestMeter.meterId}, the most records: ${count(f.biggestMeter.records)}); filtered tenant: ` +
+      `${f.tenant.tenantId} (${count(f.tenant.records)} records).`,
+    `- Method: every query once to warm up, then ${options.queryRuns} timed runs; median and 95th percentile ` +
+      '(nearest rank). Ours: the core\'s function (listMeters, getMeterSeries, exploreUsage) called as the core\'s ' +
+      'handlers call it, on the cache opened with openCache as the app opens it; its time includes turning rows ' +
+      'into the DTO. DuckDB: the same question in plain SQL over the raw rows (exact sums over DECIMAL(38,18)), ' +
+      'through @duckdb/node-api in this process, its time including the rows read into JS. "vs DuckDB" is our ' +
+      `median over DuckDB's (below 1: faster). "< ${TARGET_MS} ms": whether the 95th percentile is under it. The ` +
+      'explorer groups a query once into a TEMP table and reads later blocks from it: its "first block" runs each ' +
+      'time on a fresh connection (opened untimed), "again" and "second block" on the connection that kept it. ' +
+      `Whole run ${seconds.toFixed(0)} s.`,
+    '- Checks: each answer of ours was compared with DuckDB\'s before its time was kept (a mismatch fails the run):',
+    ...bench.results.map((r) => `  - ${r.name}: ${r.agreement}`),
+  ].join('\n');
+}
+
+/** The console's queries on a big cache beside DuckDB on the same rows; returns the RESULTS.md section. */
+async function queryBench(options: BenchOptions, records: number): Promise<string> {
+  const started = performance.now();
+  const load = loadavg()[0] ?? 0;
+  say(`query bench: a month of usage, about ${count(records)} records`);
+  const cache = ensureBigCache(records, say);
+  const duck = await openDuckBaseline(cache, say);
+  let bench: QueryBench;
+  let duckVersion: string;
+  try {
+    duckVersion = String((await queryRows(duck.connection, 'SELECT version() AS v'))[0]?.v);
+    const db = openCache(cache.path);
+    try {
+      say(`timing each query: one warm-up, then ${options.queryRuns} runs, ours and DuckDB's`);
+      bench = await runQueries(db, cache, duck, options.queryRuns, say);
+    } finally {
+      db.close();
+    }
+  } finally {
+    duck.close();
+  }
+  const seconds = (performance.now() - started) / 1000;
+  const table = renderQueryTable(bench.results);
+  const notes = queryNotes(options, cache, duck, duckVersion, bench, load, seconds);
+  console.log(`\n${table}\n\n${notes}\n`);
+  const label = options.size === 'custom' ? 'queries (custom size)' : options.size === 'quick' ? 'queries (quick)'
+    : 'queries';
+  return `## ${today()} — ${label}, ${count(records)} records\n\n${notes}\n\n${table}\n`;
+}
+
 async function main(): Promise<void> {
   const options = parseBenchArgs(process.argv.slice(2));
   if (options === 'help') {
     console.log(USAGE);
     return;
   }
-  const dir = mkdtempSync(join(tmpdir(), 'stackmeter-bench-'));
-  const rss = startRssSampler();
-  try {
-    const section = options.mode === 'memory' ? await memoryBench(options, dir, rss) : await ingestBench(options, dir, rss);
-    if (options.save) {
-      updateResultsFile(RESULTS_FILE, section);
-      say(`recorded in ${RESULTS_FILE}`);
+  const record = (section: string) => {
+    if (!options.save) return;
+    updateResultsFile(RESULTS_FILE, section);
+    say(`recorded in ${RESULTS_FILE}`);
+  };
+  if (options.mode !== 'queries') {
+    const dir = mkdtempSync(join(tmpdir(), 'stackmeter-bench-'));
+    const rss = startRssSampler();
+    try {
+      record(options.mode === 'memory' ? await memoryBench(options, dir, rss) : await ingestBench(options, dir, rss));
+    } finally {
+      await rss.stop();
+      rmSync(dir, { recursive: true, force: true });
     }
-  } finally {
-    await rss.stop();
-    rmSync(dir, { recursive: true, force: true });
   }
+  if (options.queryRecords !== null) record(await queryBench(options, options.queryRecords));
 }
 
 main().catch((err: unknown) => {

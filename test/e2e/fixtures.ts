@@ -1,4 +1,4 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -13,6 +13,8 @@ export const SIM_CLIENT_ID = 'stackmeter-demo';
 
 export interface Stack {
   dir: string;
+  /** The cache the console serves. */
+  dbFile: string;
   caFile: string;
   simulatorUrl: string;
   consoleUrl: string;
@@ -45,9 +47,11 @@ export async function startStack(): Promise<Stack> {
   const caFile = join(dir, 'simulator-ca.pem');
   const env = { ...process.env, STACKMETER_SIM_SECRET: SIM_SECRET };
   const sim = await startCli(['simulate', '--ca-out', caFile, '--client-id', SIM_CLIENT_ID], env);
-  const server = await startCli(['serve', '--db', join(dir, 'cache.sqlite')], env);
+  const dbFile = join(dir, 'cache.sqlite');
+  const server = await startCli(['serve', '--db', dbFile], env);
   return {
     dir,
+    dbFile,
     caFile,
     simulatorUrl: sim.info.url!,
     consoleUrl: server.info.url!,
@@ -80,6 +84,19 @@ export async function startInProcessStamp(dir: string, options: { identity: 'adf
   const caFile = join(dir, `stamp-${options.seed}-ca.pem`);
   writeFileSync(caFile, sim.caPem);
   return { url: sim.url, caFile, directory: sim.identity.directory, faults: sim.faults, stop: () => sim.close() };
+}
+
+/**
+ * Adds the stack's simulator as a stamp and syncs it with the CLI, into the cache the console serves (another process
+ * writing the same SQLite file, as a scheduled sync on the same machine would).
+ */
+export function syncWithCli(stack: Stack, name: string): void {
+  const env = { ...process.env, STACKMETER_SIM_SECRET: SIM_SECRET };
+  const run = (args: string[]) => execFileSync(process.execPath, [CLI, ...args, '--db', stack.dbFile],
+    { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  run(['connect', 'add', name, '--arm', stack.simulatorUrl, '--client-id', SIM_CLIENT_ID,
+    '--client-secret-env', 'STACKMETER_SIM_SECRET', '--ca', stack.caFile]);
+  run(['sync', name]);
 }
 
 export const screenshotPath = (name: string): string => join(ROOT, 'test', 'e2e', 'screenshots', `${name}.png`);

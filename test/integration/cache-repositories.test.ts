@@ -232,6 +232,10 @@ describe('cache repositories and queries', () => {
         lastUsage: '2019-12-10T19:00:00Z',
         known: true,
         description: expect.stringContaining('page blob'),
+        deprecated: false,
+        subscriptions: new Set(ofMeter.map((r) => r.subscriptionId.toLowerCase())).size,
+        // one day of usage: one sparkline point, its float sum
+        sparkline: [expect.closeTo(ofMeter.reduce((sum, r) => sum + Number(r.quantityText), 0), 6)],
       });
       // the span runs from the earliest usage start to the latest usage end over the meter's records
       expect(meters.find((m) => m.name === 'VM size hours')).toMatchObject({

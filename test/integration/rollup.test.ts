@@ -30,7 +30,8 @@ const stamp = (name: string): connections.NewConnection & { createdAt: string } 
 
 const SUBSCRIPTIONS = ['11111111-1111-1111-1111-111111111111', '22222222-2222-2222-2222-222222222222'];
 const METERS = ['FAB6EB84-500B-4A09-A8CA-7358F8BBAEA5', '9e2739ba86744796b465f64674b822ba', 'dead-beef-0000'];
-const T0 = Date.UTC(2026, 9, 1) / 1000;
+// Four days across a month end, so the monthly rollup holds two months.
+const T0 = Date.UTC(2026, 8, 29) / 1000;
 
 /** A small deterministic generator, so a failure replays. */
 function random(seed: number): () => number {
@@ -64,35 +65,79 @@ function record(rnd: () => number): UsageRecord {
   };
 }
 
-interface RollupRow { day: number; conn: number; sub: number; meter: number; res: number; gran: string;
-  records: number; quantity: number; text: string }
+interface RollupRow { key: string; records: number; quantity: number | null; text: string | null }
 
-/** The rollup next to what a GROUP BY over every usage row gives; exact texts compared as decimals. */
-function compare(db: Database.Database): { rollup: RollupRow[]; truth: RollupRow[] } {
-  const order = 'ORDER BY day, conn, sub, meter, res, gran';
-  const rollup = db.prepare<[], RollupRow>(`
-    SELECT day, connection_key AS conn, subscription_key AS sub, meter_key AS meter, resource_key AS res,
-           granularity AS gran, records, quantity, quantity_text AS text FROM usage_daily ${order}`).all();
-  const truth = db.prepare<[], RollupRow>(`
-    SELECT usage_start / 86400 AS day, coalesce(connection_id, 0) AS conn, subscription_key AS sub, meter_key AS meter,
-           resource_key AS res, granularity AS gran, count(*) AS records, sum(quantity) AS quantity,
-           decimal_sum(quantity_text) AS text
-    FROM usage_records GROUP BY 1, 2, 3, 4, 5, 6 ${order}`).all();
-  return { rollup, truth };
+const MONTH = "CAST(strftime('%Y%m', usage_start, 'unixepoch') AS INTEGER)";
+
+/** Each rollup table beside the GROUP BY over every usage row that it must equal. */
+const ROLLUPS = [
+  {
+    table: 'usage_daily',
+    rollup: `SELECT day || '|' || connection_key || '|' || subscription_key || '|' || meter_key || '|' || resource_key
+               || '|' || granularity AS key, records, quantity, quantity_text AS text FROM usage_daily`,
+    truth: `SELECT (usage_start / 86400) || '|' || coalesce(connection_id, 0) || '|' || subscription_key || '|' || meter_key
+              || '|' || resource_key || '|' || granularity AS key, count(*) AS records, sum(quantity) AS quantity,
+              decimal_sum(quantity_text) AS text
+            FROM usage_records GROUP BY key`,
+  },
+  {
+    table: 'usage_monthly',
+    rollup: `SELECT month || '|' || connection_key || '|' || subscription_key || '|' || meter_key || '|' || resource_key
+               || '|' || granularity AS key, records, quantity, quantity_text AS text FROM usage_monthly`,
+    truth: `SELECT ${MONTH} || '|' || coalesce(connection_id, 0) || '|' || subscription_key || '|' || meter_key
+              || '|' || resource_key || '|' || granularity AS key, count(*) AS records, sum(quantity) AS quantity,
+              decimal_sum(quantity_text) AS text
+            FROM usage_records GROUP BY key`,
+  },
+  {
+    table: 'usage_daily_meter',
+    rollup: `SELECT day || '|' || connection_key || '|' || subscription_key || '|' || meter_key || '|' || granularity
+               AS key, records, quantity, quantity_text AS text FROM usage_daily_meter`,
+    truth: `SELECT (usage_start / 86400) || '|' || coalesce(connection_id, 0) || '|' || subscription_key || '|' || meter_key
+              || '|' || granularity AS key, count(*) AS records, sum(quantity) AS quantity,
+              decimal_sum(quantity_text) AS text
+            FROM usage_records GROUP BY key`,
+  },
+  {
+    table: 'usage_hourly_counts',
+    rollup: `SELECT hour || '|' || connection_key || '|' || subscription_key AS key, records, NULL AS quantity,
+               NULL AS text FROM usage_hourly_counts`,
+    truth: `SELECT (usage_start / 3600) || '|' || coalesce(connection_id, 0) || '|' || subscription_key AS key,
+              count(*) AS records, NULL AS quantity, NULL AS text
+            FROM usage_records GROUP BY key`,
+  },
+];
+
+/** Every rollup next to what a GROUP BY over every usage row gives, by table. */
+function compare(db: Database.Database): Record<string, { rollup: RollupRow[]; truth: RollupRow[] }> {
+  return Object.fromEntries(ROLLUPS.map((r) => [r.table, {
+    rollup: db.prepare<[], RollupRow>(`${r.rollup} ORDER BY key`).all(),
+    truth: db.prepare<[], RollupRow>(`${r.truth} ORDER BY key`).all(),
+  }]));
 }
 
 function expectConsistent(db: Database.Database): void {
-  const { rollup, truth } = compare(db);
-  const keys = (rows: RollupRow[]) => rows.map((r) => [r.day, r.conn, r.sub, r.meter, r.res, r.gran, r.records]);
-  expect(keys(rollup)).toEqual(keys(truth));
-  rollup.forEach((r, i) => {
-    // exact: equal as decimals and written in plain notation
-    expect(r.text, `row ${i}`).toBe(new Decimal(truth[i].text).toFixed());
-    expect(r.quantity).toBeCloseTo(truth[i].quantity, 6);
-  });
+  for (const [table, { rollup, truth }] of Object.entries(compare(db))) {
+    expect(rollup.map((r) => [r.key, r.records]), table).toEqual(truth.map((r) => [r.key, r.records]));
+    rollup.forEach((r, i) => {
+      // exact: equal as decimals and written in plain notation
+      if (r.text !== null) expect(r.text, `${table} row ${i}`).toBe(new Decimal(truth[i].text!).toFixed());
+      if (r.quantity !== null) expect(r.quantity).toBeCloseTo(truth[i].quantity!, 6);
+    });
+  }
 }
 
-describe('daily usage rollup', () => {
+/**
+ * Exact texts as decimal_sum writes them, so that rows compare whatever notation wrote them; float sums to 6 places,
+ * since a sum of daily sums may round differently from a sum of the rows.
+ */
+const normalised = (rows: RollupRow[]): RollupRow[] => rows.map((r) => ({
+  ...r,
+  text: r.text === null ? null : new Decimal(r.text).toFixed(),
+  quantity: r.quantity === null ? null : Number(r.quantity.toFixed(6)),
+}));
+
+describe('usage rollups (daily, monthly, per meter, hourly counts)', () => {
   let db: Database.Database;
   beforeEach(() => {
     db = openCache(':memory:');
@@ -124,7 +169,9 @@ describe('daily usage rollup', () => {
     expect(db.prepare('SELECT count(*) FROM usage_daily WHERE connection_key = ?').pluck().get(east)).toBeGreaterThan(0);
 
     connections.remove(db, 'east');
-    expect(db.prepare('SELECT count(*) FROM usage_daily WHERE connection_key = ?').pluck().get(east)).toBe(0);
+    for (const { table } of ROLLUPS) {
+      expect(db.prepare(`SELECT count(*) FROM ${table} WHERE connection_key = ?`).pluck().get(east), table).toBe(0);
+    }
     expectConsistent(db);
   });
 
@@ -132,13 +179,13 @@ describe('daily usage rollup', () => {
     const writer = createUsageWriter(db);
     const rnd = random(7);
     writer.writePage([record(rnd), record(rnd)], { granularity: 'Hourly', connectionId: null });
-    const before = compare(db).rollup;
+    const before = compare(db);
     expect(() => db.transaction(() => {
       writer.writeWithin([record(rnd), record(rnd)], { granularity: 'Hourly', connectionId: null });
       throw new Error('network went away');
     })()).toThrow('network went away');
     writer.reset();
-    expect(compare(db).rollup).toEqual(before);
+    expect(compare(db)).toEqual(before);
     expectConsistent(db);
   });
 
@@ -146,7 +193,7 @@ describe('daily usage rollup', () => {
     const writer = createUsageWriter(db);
     const rnd = random(3);
     writer.writePage(Array.from({ length: 200 }, () => record(rnd)), { granularity: 'Hourly', connectionId: null });
-    const expected = compare(db).truth;
+    const expected = compare(db);
     // The same rows in a version-3 cache, migrated to the current schema.
     const old = new (db.constructor as typeof Database)(':memory:');
     registerDecimalSum(old);
@@ -164,8 +211,9 @@ describe('daily usage rollup', () => {
     const insert = old.prepare(`INSERT INTO usage_records (${cols.join(',')}) VALUES (${cols.map((c) => `@${c}`).join(',')})`);
     for (const row of usage) insert.run(row);
     migrate(old);
-    expect(compare(old).rollup.map((r) => ({ ...r, text: new Decimal(r.text).toFixed() })))
-      .toEqual(expected.map((r) => ({ ...r, text: new Decimal(r.text).toFixed() })));
+    for (const [table, { rollup }] of Object.entries(compare(old))) {
+      expect(normalised(rollup), table).toEqual(normalised(expected[table].truth));
+    }
     old.close();
   });
 });

@@ -53,6 +53,13 @@ function createTestCore() {
     'meters:overrides': () => [],
     'meters:importOverrides': () => { throw new Error('not used'); },
     'meters:unknown': () => [],
+    'meters:detail': () => { throw new Error('not used'); },
+    'meters:series': () => { throw new Error('not used'); },
+    'usage:explore': () => { throw new Error('not used'); },
+    'usage:records': () => { throw new Error('not used'); },
+    'usage:export': () => { throw new Error('not used'); },
+    'usage:completeness': () => { throw new Error('not used'); },
+    'resources:get': () => { throw new Error('not used'); },
     on<E extends EventName>(event: E, listener: (payload: StackmeterEvents[E]) => void) {
       const set = listeners.get(event) ?? new Set();
       listeners.set(event, set);

@@ -7,6 +7,7 @@ import { runsCommand } from './runs.ts';
 import { serveCommand } from './serve.ts';
 import { simulateCommand } from './simulate.ts';
 import { syncCommand } from './sync.ts';
+import { usageCommand } from './usage.ts';
 
 /** Every command, in the order help and the README list them. */
 export const COMMANDS: Command[] = [
@@ -21,6 +22,7 @@ export const COMMANDS: Command[] = [
   metersUnknownCommand,
   metersOverrideCommand,
   metersOverridesCommand,
+  usageCommand,
   serveCommand,
   simulateCommand,
 ];

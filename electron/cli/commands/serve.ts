@@ -1,5 +1,6 @@
 import { fileURLToPath } from 'node:url';
 import { startServer } from '../../server/server.ts';
+import { defaultExportDir } from '../../core/exports/usage-export.ts';
 import type { Core } from '../../core/types.ts';
 import { EXIT, type CliContext, type Command } from '../command.ts';
 import { intOption } from './simulate.ts';
@@ -9,7 +10,7 @@ export const RENDERER_DIR = fileURLToPath(new URL('../../../dist/renderer/', imp
 
 /** Serves the console for a core until Ctrl-C. */
 export async function serveUntilInterrupted(ctx: CliContext, core: Core, port: number): Promise<void> {
-  const server = await startServer({ core, staticDir: RENDERER_DIR, port });
+  const server = await startServer({ core, staticDir: RENDERER_DIR, port, exportDir: defaultExportDir(ctx.dbPath) });
   if (ctx.json) ctx.out(JSON.stringify({ url: server.url }));
   else {
     ctx.out(`Console: ${server.url}`);

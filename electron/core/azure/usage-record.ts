@@ -1,4 +1,5 @@
 import { StackmeterError } from '../../shared/result.ts';
+import { decodeEmbeddedObject, tagValues } from '../resources/instance-data.ts';
 
 /** One usage aggregate as the cache stores it: decoded, validated, quantity kept exactly as sent. */
 export interface UsageRecord {
@@ -196,26 +197,16 @@ class RecordDecoder {
     return {
       resourceUri,
       location: location || null,
-      tags: tags && stringValues(tags),
+      tags: tags && tagValues(tags),
       additionalInfo: this.embeddedObject(field(r, 'additionalInfo', 'AdditionalInfo'), 'additionalInfo', index),
     };
   }
 
   /** tags / additionalInfo: "", "null", JSON text (sometimes encoded twice) or an object; null when empty. */
   embeddedObject(value: unknown, name: string, index: number): Record<string, unknown> | null {
-    let current = value;
-    // Two levels of string encoding are seen on the wire; a third would be a producer bug worth an error.
-    for (let depth = 0; depth < 3 && typeof current === 'string'; depth++) {
-      if (current === '' || current === 'null') return null;
-      try {
-        current = JSON.parse(current);
-      } catch {
-        throw this.invalid(index, `instanceData.${name}`, value, 'is not JSON');
-      }
-    }
-    if (current === undefined || current === null) return null;
-    if (!isObject(current)) throw this.invalid(index, `instanceData.${name}`, value, 'is not a JSON object');
-    return current;
+    const decoded = decodeEmbeddedObject(value);
+    if ('problem' in decoded) throw this.invalid(index, `instanceData.${name}`, value, decoded.problem);
+    return decoded.value;
   }
 
   /** e.g. `page.json: record 17: usageStartTime "yesterday" is not an ISO time`, or `...: meterId is missing`. */
@@ -264,19 +255,6 @@ function field(o: Record<string, unknown>, name: string, pascal: string): unknow
 
 function isObject(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
-
-// Tag values are strings in ARM; a producer that sends a number or boolean still means its text.
-function stringValues(o: Record<string, unknown>): Record<string, string> {
-  let allStrings = true;
-  for (const k in o) if (typeof o[k] !== 'string') allStrings = false;
-  if (allStrings) return o as Record<string, string>;
-  const out: Record<string, string> = {};
-  for (const k in o) {
-    const v = o[k];
-    out[k] = typeof v === 'string' ? v : v === null ? '' : JSON.stringify(v);
-  }
-  return out;
 }
 
 /** A short rendering of an offending value for an error message. */

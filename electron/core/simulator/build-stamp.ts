@@ -96,7 +96,9 @@ interface Draft {
 }
 
 function jsonTags(rng: Rng, env: string): string {
-  const owner = rng.pick(['ops', 'dev', 'finance', 'data']);
+  // Team handles like "@platform" are common tag values; they also start like a spreadsheet formula, which exports must
+  // neutralise.
+  const owner = rng.pick(['ops', 'dev', 'finance', 'data', '@platform']);
   return JSON.stringify({ costCenter: `CC-${rng.int(1000, 9999)}`, env, owner });
 }
 

@@ -26,6 +26,13 @@ const METHODS: { [M in Method]: true } = {
   'meters:overrides': true,
   'meters:importOverrides': true,
   'meters:unknown': true,
+  'meters:detail': true,
+  'meters:series': true,
+  'usage:explore': true,
+  'usage:records': true,
+  'usage:export': true,
+  'usage:completeness': true,
+  'resources:get': true,
 };
 
 function unwrap(result: Result<unknown>): unknown {

@@ -34,6 +34,9 @@ describe('cache migrations', () => {
       'sync_runs',
       'sync_watermarks',
       'usage_daily',
+      'usage_daily_meter',
+      'usage_hourly_counts',
+      'usage_monthly',
       'usage_records',
     ]);
     expect(db.pragma('user_version', { simple: true })).toBe(MIGRATIONS.length);

@@ -1,6 +1,7 @@
 import { flushPromises, mount } from '@vue/test-utils';
 import { createPinia, setActivePinia } from 'pinia';
 import PrimeVue from 'primevue/config';
+import ToastService from 'primevue/toastservice';
 import { afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { Plugin } from 'vue';
 import { BRIDGE_KEY } from '../../../electron/shared/contract.ts';
@@ -14,6 +15,7 @@ import { FakeBridge } from './fake-bridge.ts';
 import { connectionRow } from './rows.ts';
 
 const primeVue = PrimeVue as unknown as Plugin;
+const toastService = ToastService as unknown as Plugin;
 const bridge = new FakeBridge();
 
 beforeAll(() => {
@@ -39,6 +41,7 @@ describe('the stamp filter', () => {
       'connections:list': () => [connectionRow({ name: 'lab' }), connectionRow({ name: 'lab2' })],
       'overview:get': (query) => overview(query?.connection ? [query.connection] : ['lab', 'lab2']),
       'meters:list': (query) => (query?.connection === 'lab2' ? [] : [meter(`seen on ${query?.connection ?? 'all'}`)]),
+      'meters:unknown': () => [],
     };
   });
 
@@ -91,7 +94,9 @@ describe('the stamp filter', () => {
   it('is remembered across views: the Meters view opens on the chosen stamp and follows a new choice', async () => {
     const filter = useStampFilterStore();
     filter.select('lab');
-    const wrapper = mount(MetersView, { global: { plugins: [[primeVue, { unstyled: true }]] }, attachTo: document.body });
+    const wrapper = mount(MetersView, {
+      global: { plugins: [[primeVue, { unstyled: true }], toastService] }, attachTo: document.body,
+    });
     await flushPromises();
     expect(bridge.callsOf('meters:list')).toEqual([[{ connection: 'lab' }]]);
     expect(wrapper.find('[data-testid="meters-count"]').text()).toBe('1 meter seen on lab');

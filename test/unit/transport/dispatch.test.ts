@@ -48,6 +48,27 @@ class RecordingHandlers implements Handlers {
   'meters:unknown'() {
     return [];
   }
+  'meters:detail'(): never {
+    throw new Error('not used');
+  }
+  'meters:series'(): never {
+    throw new Error('not used');
+  }
+  'usage:explore'(): never {
+    throw new Error('not used');
+  }
+  'usage:records'(): never {
+    throw new Error('not used');
+  }
+  'usage:export'(): never {
+    throw new Error('not used');
+  }
+  'usage:completeness'(): never {
+    throw new Error('not used');
+  }
+  'resources:get'(): never {
+    throw new Error('not used');
+  }
 }
 
 function recordingLog() {

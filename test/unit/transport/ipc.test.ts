@@ -42,6 +42,13 @@ function setUp() {
     'meters:overrides': () => [],
     'meters:importOverrides': () => { throw new Error('not used'); },
     'meters:unknown': () => [],
+    'meters:detail': () => { throw new Error('not used'); },
+    'meters:series': () => { throw new Error('not used'); },
+    'usage:explore': () => { throw new Error('not used'); },
+    'usage:records': () => { throw new Error('not used'); },
+    'usage:export': () => { throw new Error('not used'); },
+    'usage:completeness': () => { throw new Error('not used'); },
+    'resources:get': () => { throw new Error('not used'); },
   };
   const ipcMain = new InMemoryIpcMain();
   const unregister = registerIpcHandlers(ipcMain, createDispatcher(handlers));

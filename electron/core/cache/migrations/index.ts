@@ -2,7 +2,8 @@ import { migration001 } from './001-initial.ts';
 import { migration002 } from './002-credentials.ts';
 import { migration003 } from './003-resumable-sync.ts';
 import { migration004 } from './004-meter-rollups.ts';
+import { migration005 } from './005-explorer-rollups.ts';
 import type { Migration } from './types.ts';
 
 /** Every schema step, in order. A new step is a new numbered file added at the end; shipped steps never change. */
-export const MIGRATIONS: readonly Migration[] = [migration001, migration002, migration003, migration004];
+export const MIGRATIONS: readonly Migration[] = [migration001, migration002, migration003, migration004, migration005];
