@@ -13,12 +13,19 @@ import { openCache } from './cache/open.ts';
 import { getOverview, listMeters } from './cache/queries.ts';
 import * as syncRuns from './cache/sync-runs.ts';
 import { createUsageWriter } from './cache/usage-writer.ts';
+import { listAdjustments, removeAdjustment, saveAdjustment } from './chargeback/adjustments-store.ts';
+import { appendAudit, listAudit, verifyAuditChain, type Actor } from './chargeback/audit-log.ts';
+import { chargebackLines, runChargeback, whatIf } from './chargeback/chargeback.ts';
+import { exportRateCard, importRateCard } from './chargeback/rate-card-files.ts';
+import * as rateCards from './chargeback/rate-cards.ts';
+import * as statements from './chargeback/statements.ts';
 import { getCompleteness } from './explore/completeness.ts';
 import { exploreUsage } from './explore/explore.ts';
 import { listUsageRecords } from './explore/records.ts';
 import { importPageFiles } from './exports/import-pages.ts';
 import { defaultExportDir, exportUsage } from './exports/usage-export.ts';
 import { getMeterDetail, getMeterSeries } from './meters/detail.ts';
+import { osUserName } from './os-user.ts';
 import { getResourceDetail } from './resources/resource-detail.ts';
 import { SecretStore } from './secrets.ts';
 import { createSyncManager } from './sync/manager.ts';
@@ -47,6 +54,9 @@ export function createCore(options: CoreOptions): Core {
   const secrets = new SecretStore({ env, protector: options.secretProtector });
   const events = new EventEmitter();
   const exportDir = options.exportDir ?? defaultExportDir(options.dbPath);
+  const user = osUserName(env);
+  /** Who makes a change and when, for the audit log. */
+  const actor = (): Actor => ({ user, at: clock.now() });
 
   const emit = <E extends EventName>(event: E, payload: StackmeterEvents[E]): void => {
     events.emit(event, payload);
@@ -146,9 +156,25 @@ export function createCore(options: CoreOptions): Core {
     'sync:runs': (limit) => syncRuns.list(db, limit ?? 100),
     'overview:get': (query) => getOverview(db, query),
     'meters:list': (query) => listMeters(db, query),
-    'meters:override': (input) => meterOverrides.setOverride(db, input, clock.now().toISOString()),
+    // Local meter names and units are printed on statements, so changing them is audited like a price.
+    'meters:override': (input) => db.transaction(() => {
+      const { at } = actor();
+      const saved = meterOverrides.setOverride(db, input, at.toISOString());
+      appendAudit(db, {
+        action: 'meter-override.save', subject: `meter:${saved.meterId}`, reason: null, details: { override: input },
+      }, user, at);
+      return saved;
+    }).immediate(),
     'meters:overrides': () => meterOverrides.listOverrides(db),
-    'meters:importOverrides': (inputs) => meterOverrides.importOverrides(db, inputs, clock.now().toISOString()),
+    'meters:importOverrides': (inputs) => db.transaction(() => {
+      const { at } = actor();
+      const result = meterOverrides.importOverrides(db, inputs, at.toISOString());
+      appendAudit(db, {
+        action: 'meter-override.save', subject: 'meter-overrides', reason: null,
+        details: { ...result, meters: inputs.map((o) => o.meterId) },
+      }, user, at);
+      return result;
+    }).immediate(),
     'meters:unknown': () => meterOverrides.listUnknownMeters(db),
     'meters:detail': (query) => getMeterDetail(db, query),
     'meters:series': (query) => getMeterSeries(db, query),
@@ -157,6 +183,29 @@ export function createCore(options: CoreOptions): Core {
     'usage:export': (query, format) => exportUsage(db, query, format, { dir: exportDir, now: clock.now() }),
     'usage:completeness': (query) => getCompleteness(db, query, clock.now()),
     'resources:get': (uri, period) => getResourceDetail(db, uri, period),
+    'rates:list': () => rateCards.listRateCards(db),
+    'rates:get': (id) => rateCards.getRateCard(db, id),
+    'rates:create': (input) => rateCards.createRateCard(db, input, actor()),
+    'rates:saveDraft': (id, version, draft) => rateCards.saveDraft(db, id, version, draft, actor()),
+    'rates:deleteDraft': (id, version) => rateCards.deleteDraft(db, id, version, actor()),
+    'rates:publish': (id, version, reason) => rateCards.publishVersion(db, id, version, reason, actor()),
+    'rates:import': (text, format, fileName) => importRateCard(db, text, format, fileName, actor()),
+    'rates:export': (id, format, version) => exportRateCard(db, id, format, version, exportDir, actor()),
+    'adjustments:list': () => listAdjustments(db),
+    'adjustments:save': (adjustment, reason) => saveAdjustment(db, adjustment, reason, actor()),
+    'adjustments:remove': (id, reason) => removeAdjustment(db, id, reason, actor()),
+    'audit:list': (offset, limit) => listAudit(db, offset, limit),
+    'audit:verify': () => verifyAuditChain(db),
+    'chargeback:run': (query) => runChargeback(db, query, listAdjustments(db)),
+    'chargeback:lines': (query, groupKey, offset, limit) =>
+      chargebackLines(db, query, groupKey, offset, limit, listAdjustments(db)),
+    'chargeback:whatIf': (query, other) => whatIf(db, query, other, listAdjustments(db)),
+    'statements:list': () => statements.listStatements(db),
+    'statements:get': (id) => statements.getStatement(db, id),
+    'statements:create': (input) => statements.createStatement(db, input, user, clock.now()),
+    'statements:finalize': (id, reason) => statements.finalizeStatement(db, id, reason, user, clock.now()),
+    'statements:replay': (id) => statements.replayStatement(db, id, actor()),
+    'statements:correct': (id, reason) => statements.correctStatement(db, id, reason, user, clock.now()),
 
     on(event, listener) {
       events.on(event, listener);

@@ -204,10 +204,13 @@ async function answerCall(req: IncomingMessage, res: ServerResponse, encodedMeth
 }
 
 /** The only names the core gives exports; nothing else (no other file, no path) can be asked for. */
-const EXPORT_FILE_NAME = /^stackmeter-usage-[0-9-]+\.(csv|xlsx)$/;
+const EXPORT_FILE_NAME =
+  /^stackmeter-(?:usage-[0-9-]+|statement-[A-Za-z0-9-]+(?:\.focus)?|rate-card-[a-z0-9-]+)\.(csv|xlsx|pdf|json)$/;
 const EXPORT_CONTENT_TYPES: Record<string, string> = {
   csv: 'text/csv; charset=utf-8',
   xlsx: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+  pdf: 'application/pdf',
+  json: 'application/json; charset=utf-8',
 };
 
 /** Sends one export file as a download, or 404 when the name is not an export's or no such file exists. */

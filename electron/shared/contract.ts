@@ -29,6 +29,13 @@ import type {
   UsageRecordsPage,
   UsageSeries,
 } from './domain.ts';
+import type {
+  ChargebackLinesPage, ChargebackQuery, ChargebackResult, ReplayResult, StatementDocument, StatementInput,
+  StatementSummary, WhatIfOther, WhatIfResult,
+} from './chargeback.ts';
+import type {
+  Adjustment, AuditEntry, AuditVerification, RateCard, RateCardDraft, RateCardInput, RateCardSummary, SavedDraft,
+} from './rating.ts';
 
 /**
  * The one contract between the console and the core. The core implements it; Electron IPC and the browser-mode HTTP
@@ -69,7 +76,55 @@ export interface StackmeterApi {
   'usage:completeness'(query: CompletenessQuery): Completeness;
   /** One resource parsed from its instanceData, with its meters over time. */
   'resources:get'(resourceUri: string, period?: UsagePeriod): ResourceDetail;
+  /** Every rate card, by name, with a summary of its versions. */
+  'rates:list'(): RateCardSummary[];
+  'rates:get'(id: string): RateCard;
+  /** A new card with one draft version: empty, the starter card's example prices, or a copy of another card. */
+  'rates:create'(input: RateCardInput): RateCard;
+  /**
+   * Adds a draft version (version null) or changes a draft. Drafts may be unfinished: what still stops publishing is
+   * returned as problems, not thrown. A published version is refused.
+   */
+  'rates:saveDraft'(id: string, version: number | null, draft: RateCardDraft): SavedDraft;
+  'rates:deleteDraft'(id: string, version: number): RateCard;
+  /** Publishes a valid draft (refused with its problems otherwise); the version is frozen from then on. Audited. */
+  'rates:publish'(id: string, version: number, reason: string): RateCard;
+  /** Imports a rate card file (whole or nothing; errors name the line and column or the JSON path). Audited. */
+  'rates:import'(text: string, format: RateCardFileFormat, fileName: string): RateCard;
+  /** Writes a card (JSON: all versions, or one) or one version (CSV: default the newest) to the exports folder. */
+  'rates:export'(id: string, format: RateCardFileFormat, version?: number): ExportResult;
+  'adjustments:list'(): Adjustment[];
+  /** Adds or replaces (by ID) an adjustment, with the reason for the audit log. */
+  'adjustments:save'(adjustment: Adjustment, reason: string): Adjustment;
+  'adjustments:remove'(id: string, reason: string): void;
+  /** One block of the audit log, newest first. */
+  'audit:list'(offset: number, limit: number): { rows: AuditEntry[]; total: number };
+  /** Recomputes the audit log's hash chain and names the first entry that does not verify. */
+  'audit:verify'(): AuditVerification;
+  /**
+   * A period's usage rated with a stored card and the stored adjustments, in rows per tenant, subscription, resource
+   * group, tag value or meter that add up to the total; unrated usage counted apart, never priced.
+   */
+  'chargeback:run'(query: ChargebackQuery): ChargebackResult;
+  /** One block of the rated lines behind a chargeback row, each with the filter that lists its usage records. */
+  'chargeback:lines'(query: ChargebackQuery, groupKey: string, offset: number, limit: number): ChargebackLinesPage;
+  /** Per tenant: the query's card against another card, or one version of a card pricing the whole period. */
+  'chargeback:whatIf'(query: ChargebackQuery, other: WhatIfOther): WhatIfResult;
+  /** Every statement and correction, newest first. */
+  'statements:list'(): StatementSummary[];
+  'statements:get'(id: string): StatementDocument;
+  /** Rates a period and keeps it as a draft statement. Audited. */
+  'statements:create'(input: StatementInput): StatementDocument;
+  /** Recomputes a draft, hashes it and makes it immutable. Audited with the reason. */
+  'statements:finalize'(id: string, reason: string): StatementDocument;
+  /** Recomputes a statement with the rate card versions it was priced with: identical, or every difference. */
+  'statements:replay'(id: string): ReplayResult;
+  /** A draft correction statement holding what changed since a statement was finalized. Audited with the reason. */
+  'statements:correct'(id: string, reason: string): StatementDocument;
 }
+
+/** The file formats rate cards import from and export to. */
+export type RateCardFileFormat = 'json' | 'csv';
 
 export type Method = keyof StackmeterApi;
 export type Args<M extends Method> = Parameters<StackmeterApi[M]>;
@@ -112,5 +167,8 @@ export const BRIDGE_KEY = 'stackmeter';
  */
 export const API_PREFIX = '/api/';
 export const EVENTS_PATH = '/api/events';
-/** `GET /api/exports/<fileName>` downloads a file that `usage:export` wrote (same token; only export file names). */
+/**
+ * `GET /api/exports/<fileName>` downloads a file that `usage:export` or `rates:export` wrote (same token; only export
+ * file names).
+ */
 export const EXPORTS_PATH = '/api/exports/';

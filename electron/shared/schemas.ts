@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { Args, Method } from './contract.ts';
+import { CHARGEBACK_GROUPINGS, type ChargebackGrouping } from './chargeback.ts';
 import { USAGE_DIMENSIONS, type UsageDimension } from './domain.ts';
 
 /**
@@ -122,6 +123,151 @@ export const meterSeriesQuerySchema = meterDetailQuerySchema.extend({
 
 export const completenessQuerySchema = z.object({ period: usagePeriodSchema, stamp: name.optional() }).strict();
 
+// --- Rate cards, adjustments, audit -----------------------------------------------------------------------------------
+// The shape is checked strictly here; what the values mean (negative prices, overlapping tiers, an unknown currency,
+// a missing conversion) is the rating engine's validation, which names every problem by path for the editor. Money,
+// prices and quantities are decimal strings, never numbers.
+
+/** A decimal number written as text; a minus is let through so that the engine can say why it is wrong there. */
+const decimalText = z.string().max(60, 'is longer than 60 characters')
+  .regex(/^-?\d+(\.\d+)?$/, 'is not a decimal number written as text, such as "12.5"');
+const dateText = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'is not a date written YYYY-MM-DD');
+const instantText = z.string()
+  .regex(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})$/, 'is not an ISO 8601 time');
+const currencyCode = z.string().regex(/^[A-Z]{3}$/, 'is not an ISO 4217 currency code such as USD or EUR');
+/** A unit as the editor has it; may be empty while a draft is unfinished (the engine reports it). */
+const unitText = z.string().max(100, 'is longer than 100 characters');
+const rateCardId = z.string().trim().min(1, 'is required').max(100, 'is longer than 100 characters');
+const versionNumber = z.number().int().min(1).max(1_000_000);
+const reason = z.string().trim().min(1, 'is required: say why, for the audit log')
+  .max(2000, 'is longer than 2,000 characters');
+
+export const roundingPolicySchema = z.object({
+  mode: z.enum(['half-up', 'half-even']),
+  point: z.enum(['line', 'statement']),
+}).strict();
+
+export const conversionSchema = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('none') }).strict(),
+  z.object({ kind: z.literal('factor'), divisor: decimalText }).strict(),
+  z.object({ kind: z.literal('hours-of-month') }).strict(),
+  z.object({ kind: z.literal('fixed-hours'), hoursPerMonth: decimalText }).strict(),
+]);
+
+export const tierSchema = z.object({ from: decimalText, to: decimalText.nullable(), unitPrice: decimalText }).strict();
+const tiers = z.array(tierSchema).max(100, 'holds more than 100 tiers');
+
+export const meterPricingSchema = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('free') }).strict(),
+  z.object({ kind: z.literal('flat'), unitPrice: decimalText }).strict(),
+  z.object({ kind: z.literal('graduated'), tiers }).strict(),
+  z.object({ kind: z.literal('volume'), tiers }).strict(),
+]);
+
+export const meterRateSchema = z.object({
+  meterId,
+  name: z.string().max(200, 'is longer than 200 characters').optional(),
+  consumedUnit: unitText,
+  pricingUnit: unitText,
+  conversion: conversionSchema,
+  /** null: listed without a price, so its usage is unrated. */
+  pricing: meterPricingSchema.nullable(),
+  aggregation: z.enum(['subscription', 'tenant']),
+  minimumQuantity: decimalText.optional(),
+  blockSize: decimalText.optional(),
+}).strict();
+
+const meterRates = z.array(meterRateSchema).max(10000, 'holds more than 10,000 meters');
+const versionNote = z.string().max(2000, 'is longer than 2,000 characters');
+
+export const rateCardDraftSchema = z.object({
+  effectiveFrom: dateText,
+  note: versionNote.optional(),
+  meters: meterRates,
+}).strict();
+
+export const rateCardVersionSchema = z.object({
+  version: versionNumber,
+  effectiveFrom: dateText,
+  status: z.enum(['draft', 'published']),
+  publishedAt: instantText.nullable(),
+  note: versionNote.optional(),
+  meters: meterRates,
+}).strict();
+
+export const rateCardSchema = z.object({
+  id: rateCardId,
+  name: label(100),
+  currency: currencyCode,
+  rounding: roundingPolicySchema,
+  versions: z.array(rateCardVersionSchema).max(1000, 'holds more than 1,000 versions'),
+}).strict();
+
+/** The JSON file `rates:export` writes and `rates:import` reads. */
+export const rateCardFileSchema = z.object({
+  format: z.literal('stackmeter-rate-card'),
+  version: z.literal(1),
+  card: rateCardSchema,
+}).strict();
+
+export const rateCardInputSchema = z.object({
+  name: label(100),
+  currency: currencyCode,
+  rounding: roundingPolicySchema,
+  from: z.union([z.enum(['empty', 'starter']), z.object({ copyOf: rateCardId }).strict()]).optional(),
+}).strict();
+
+const adjustmentId = z.string().trim()
+  .regex(/^[A-Za-z0-9][A-Za-z0-9._:-]{0,99}$/, 'may contain letters, digits, dot, dash, colon and underscore only');
+
+export const adjustmentScopeSchema = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('all') }).strict(),
+  z.object({ kind: z.literal('tenant'), tenantId: label(200) }).strict(),
+  z.object({ kind: z.literal('subscription'), subscriptionId: label(200) }).strict(),
+  z.object({ kind: z.literal('offer'), offerId: label(200) }).strict(),
+]);
+
+const adjustmentCommon = {
+  id: adjustmentId,
+  label: z.string().max(200, 'is longer than 200 characters'),
+  scope: adjustmentScopeSchema,
+};
+
+export const adjustmentSchema = z.discriminatedUnion('type', [
+  z.object({ ...adjustmentCommon, type: z.literal('price-override'), meterId, unitPrice: decimalText }).strict(),
+  z.object({ ...adjustmentCommon, type: z.literal('markup'), percent: decimalText }).strict(),
+  z.object({ ...adjustmentCommon, type: z.literal('discount'), percent: decimalText }).strict(),
+  z.object({
+    ...adjustmentCommon, type: z.literal('recurring-fee'), monthlyAmount: decimalText, from: dateText,
+    to: dateText.nullable(),
+  }).strict(),
+  z.object({ ...adjustmentCommon, type: z.literal('one-time-fee'), amount: decimalText, date: dateText }).strict(),
+  z.object({ ...adjustmentCommon, type: z.literal('minimum-charge'), monthlyAmount: decimalText }).strict(),
+  z.object({ ...adjustmentCommon, type: z.literal('credit'), amount: decimalText, date: dateText }).strict(),
+  z.object({ ...adjustmentCommon, type: z.literal('tax'), percent: decimalText }).strict(),
+]);
+
+const rateCardFileFormat = z.enum(['json', 'csv']);
+
+// --- Chargeback and statements ---------------------------------------------------------------------------------------
+
+export const chargebackQuerySchema = z.object({
+  period: usagePeriodSchema,
+  rateCardId,
+  by: z.enum(CHARGEBACK_GROUPINGS as [ChargebackGrouping, ...ChargebackGrouping[]]),
+  tagKey: label(512).optional(),
+  stamps: filterValues.optional(),
+}).strict().refine((q) => q.by !== 'tag' || q.tagKey !== undefined,
+  { message: 'is required when grouping by tag', path: ['tagKey'] });
+
+export const statementInputSchema = z.object({
+  period: usagePeriodSchema,
+  rateCardId,
+  stamps: filterValues.optional(),
+}).strict();
+
+const statementId = z.string().trim().regex(/^ST-\d{6}-\d{4,}(-C\d+)?$/, 'is not a statement ID such as ST-202610-0001');
+
 type ArgSchemas = { [M in Method]: z.ZodType<Args<M>> };
 
 export const argSchemas: ArgSchemas = {
@@ -145,6 +291,33 @@ export const argSchemas: ArgSchemas = {
   'usage:export': z.tuple([exploreQuerySchema, z.enum(['csv', 'xlsx'])]),
   'usage:completeness': z.tuple([completenessQuerySchema]),
   'resources:get': z.tuple([z.string().trim().min(1, 'is required').max(1000), usagePeriodSchema.optional()]),
+  'rates:list': z.tuple([]),
+  'rates:get': z.tuple([rateCardId]),
+  'rates:create': z.tuple([rateCardInputSchema]),
+  'rates:saveDraft': z.tuple([rateCardId, versionNumber.nullable(), rateCardDraftSchema]),
+  'rates:deleteDraft': z.tuple([rateCardId, versionNumber]),
+  'rates:publish': z.tuple([rateCardId, versionNumber, reason]),
+  'rates:import': z.tuple([
+    z.string().max(5_000_000, 'is longer than 5,000,000 characters'), rateCardFileFormat,
+    z.string().trim().min(1, 'is required').max(260, 'is longer than 260 characters'),
+  ]),
+  'rates:export': z.tuple([rateCardId, rateCardFileFormat, versionNumber.optional()]),
+  'adjustments:list': z.tuple([]),
+  'adjustments:save': z.tuple([adjustmentSchema, reason]),
+  'adjustments:remove': z.tuple([adjustmentId, reason]),
+  'audit:list': z.tuple([offset, blockSize]),
+  'audit:verify': z.tuple([]),
+  'chargeback:run': z.tuple([chargebackQuerySchema]),
+  'chargeback:lines': z.tuple([chargebackQuerySchema, z.string().trim().min(1, 'is required').max(1000), offset,
+    blockSize]),
+  'chargeback:whatIf': z.tuple([chargebackQuerySchema,
+    z.object({ rateCardId, version: versionNumber.optional() }).strict()]),
+  'statements:list': z.tuple([]),
+  'statements:get': z.tuple([statementId]),
+  'statements:create': z.tuple([statementInputSchema]),
+  'statements:finalize': z.tuple([statementId, reason]),
+  'statements:replay': z.tuple([statementId]),
+  'statements:correct': z.tuple([statementId, reason]),
 };
 
 export const METHODS = Object.keys(argSchemas) as Method[];

@@ -13,8 +13,9 @@ import { createUsageWriter } from '../../electron/core/cache/usage-writer.ts';
 import { getCompleteness } from '../../electron/core/explore/completeness.ts';
 import { startSimulator, type RunningSimulator } from '../../electron/core/simulator/index.ts';
 import type { Granularity, UsageGap } from '../../electron/shared/domain.ts';
-import { StackmeterError } from '../../electron/shared/result.ts';
 import { SECRET, addSimulator, inspect, openCore, syncAndWait } from './sync-helpers.ts';
+import { errorOf } from '../support/errors.ts';
+import { stampConnection } from '../support/connections.ts';
 
 const HOUR = 3600;
 // 2026-10-01T00:00Z
@@ -29,23 +30,6 @@ const VM_TYPE = 'Microsoft.Compute/virtualMachines';
 const VM_HOURS = '6dab500f-a4fd-49c4-956d-229bb9c8c793';
 const DISK = '380874f9-300c-48e0-95a0-d2d9a21ade8f';
 
-const stamp = (name: string): connections.NewConnection & { createdAt: string } => ({
-  name,
-  armEndpoint: `https://adminmanagement.${name}.example`,
-  kind: 'operator',
-  authType: 'adfs',
-  loginEndpoint: `https://adfs.${name}.example/adfs`,
-  audience: `https://adminmanagement.adfs.${name}.example/abc`,
-  tenantId: null,
-  clientId: 'client',
-  credentialType: 'secret',
-  secretSource: 'env:STACK_SECRET',
-  secretBlob: null,
-  caPem: null,
-  proxy: null,
-  providerSubscriptionId: '39c82aed-b2b7-4a66-abdb-611de00bf11e',
-  createdAt: '2026-01-05T10:00:00.123Z',
-});
 
 function usage(subscriptionId: string, meterId: string, resource: string, hour: number, hours = 1): UsageRecord {
   return {
@@ -65,16 +49,6 @@ function usage(subscriptionId: string, meterId: string, resource: string, hour: 
 const hoursOf = (from: number, to: number, without: number[] = []): number[] =>
   Array.from({ length: to - from }, (_, i) => from + i).filter((h) => !without.includes(h));
 
-function errorOf(fn: () => unknown): StackmeterError {
-  try {
-    fn();
-  } catch (err) {
-    if (err instanceof StackmeterError) return err;
-    throw err;
-  }
-  throw new Error('expected a StackmeterError');
-}
-
 describe('completeness', () => {
   let dir: string;
   let db: Database.Database;
@@ -86,8 +60,8 @@ describe('completeness', () => {
   beforeEach(() => {
     dir = mkdtempSync(join(tmpdir(), 'stackmeter-completeness-'));
     db = openCache(join(dir, 'cache.sqlite'));
-    north = connections.insert(db, stamp('north')).id;
-    east = connections.insert(db, stamp('east')).id;
+    north = connections.insert(db, stampConnection('north')).id;
+    east = connections.insert(db, stampConnection('east')).id;
     const writer = createUsageWriter(db);
     const write = (records: UsageRecord[], connectionId: number | null, granularity: Granularity = 'Hourly') =>
       writer.writePage(records, { granularity, connectionId });

@@ -12,8 +12,9 @@ import { createUsageWriter } from '../../electron/core/cache/usage-writer.ts';
 import { resourceAttributes } from '../../electron/core/resources/instance-data.ts';
 import { getResourceDetail } from '../../electron/core/resources/resource-detail.ts';
 import { startSimulator, type RunningSimulator } from '../../electron/core/simulator/index.ts';
-import { StackmeterError } from '../../electron/shared/result.ts';
 import { SECRET, addSimulator, openCore, syncAndWait } from './sync-helpers.ts';
+import { errorOf } from '../support/errors.ts';
+import { stampConnection } from '../support/connections.ts';
 
 const RECORDED = readFileSync(new URL('../fixtures/usage-page-2019-12-10T19.json', import.meta.url), 'utf8');
 const VM = '/subscriptions/1d6c4363-3a9b-4cb6-8e6c-fc2e9ec74ca4/resourceGroups/vaasrgd47d/providers/' +
@@ -24,23 +25,6 @@ const HOUR = 3600;
 const DAY = 86400;
 const Exact = Decimal.clone({ precision: 200 });
 
-const stamp = (name: string): connections.NewConnection & { createdAt: string } => ({
-  name,
-  armEndpoint: `https://adminmanagement.${name}.example`,
-  kind: 'operator',
-  authType: 'adfs',
-  loginEndpoint: `https://adfs.${name}.example/adfs`,
-  audience: `https://adminmanagement.adfs.${name}.example/abc`,
-  tenantId: null,
-  clientId: 'client',
-  credentialType: 'secret',
-  secretSource: 'env:STACK_SECRET',
-  secretBlob: null,
-  caPem: null,
-  proxy: null,
-  providerSubscriptionId: '39c82aed-b2b7-4a66-abdb-611de00bf11e',
-  createdAt: '2026-01-05T10:00:00.123Z',
-});
 
 const sumOf = (quantities: string[]): string => quantities.reduce((t, q) => t.plus(q), new Exact(0)).toString();
 
@@ -53,16 +37,6 @@ function expectExact(actual: string | undefined, expected: string): void {
 function expectExactList(actual: string[] | undefined, expected: string[]): void {
   expect(actual).toHaveLength(expected.length);
   expected.forEach((q, i) => expectExact(actual?.[i], q));
-}
-
-function errorOf(fn: () => unknown): StackmeterError {
-  try {
-    fn();
-  } catch (err) {
-    if (err instanceof StackmeterError) return err;
-    throw err;
-  }
-  throw new Error('expected a StackmeterError');
 }
 
 describe('resource detail', () => {
@@ -83,7 +57,7 @@ describe('resource detail', () => {
   beforeEach(() => {
     dir = mkdtempSync(join(tmpdir(), 'stackmeter-resources-'));
     db = openCache(join(dir, 'cache.sqlite'));
-    const { id } = connections.insert(db, stamp('north'));
+    const { id } = connections.insert(db, stampConnection('north'));
     const writer = createUsageWriter(db);
     writer.writePage(recorded, { granularity: 'Hourly', connectionId: id });
     // the later hours arrive with the resource URI in another casing, as the API sends it at times

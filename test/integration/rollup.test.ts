@@ -9,24 +9,8 @@ import { openCache } from '../../electron/core/cache/open.ts';
 import { createUsageWriter } from '../../electron/core/cache/usage-writer.ts';
 import { registerDecimalSum } from '../../electron/core/cache/decimal-sum.ts';
 import type { Granularity } from '../../electron/shared/domain.ts';
+import { stampConnection } from '../support/connections.ts';
 
-const stamp = (name: string): connections.NewConnection & { createdAt: string } => ({
-  name,
-  armEndpoint: `https://adminmanagement.${name}.example`,
-  kind: 'operator',
-  authType: 'adfs',
-  loginEndpoint: `https://adfs.${name}.example/adfs`,
-  audience: `https://adminmanagement.adfs.${name}.example/abc`,
-  tenantId: null,
-  clientId: 'client',
-  credentialType: 'secret',
-  secretSource: 'env:STACK_SECRET',
-  secretBlob: null,
-  caPem: null,
-  proxy: null,
-  providerSubscriptionId: '39c82aed-b2b7-4a66-abdb-611de00bf11e',
-  createdAt: '2026-01-05T10:00:00.123Z',
-});
 
 const SUBSCRIPTIONS = ['11111111-1111-1111-1111-111111111111', '22222222-2222-2222-2222-222222222222'];
 const METERS = ['FAB6EB84-500B-4A09-A8CA-7358F8BBAEA5', '9e2739ba86744796b465f64674b822ba', 'dead-beef-0000'];
@@ -145,8 +129,8 @@ describe('usage rollups (daily, monthly, per meter, hourly counts)', () => {
   afterEach(() => db.close());
 
   it('equals a GROUP BY over usage rows after random inserts, updates, claims, re-syncs and a stamp removal', () => {
-    const east = connections.insert(db, stamp('east')).id;
-    const west = connections.insert(db, stamp('west')).id;
+    const east = connections.insert(db, stampConnection('east')).id;
+    const west = connections.insert(db, stampConnection('west')).id;
     const writer = createUsageWriter(db);
     const rnd = random(42);
     const written: UsageRecord[] = [];

@@ -1,11 +1,20 @@
 import type { Command } from '../command.ts';
+import { auditListCommand, auditVerifyCommand } from './audit.ts';
+import { chargebackCommand } from './chargeback.ts';
 import { connectAddCommand, connectListCommand, connectRemoveCommand } from './connect.ts';
 import { demoCommand } from './demo.ts';
 import { importCommand } from './import.ts';
 import { metersCommand, metersOverrideCommand, metersOverridesCommand, metersUnknownCommand } from './meters.ts';
+import {
+  ratesCreateCommand, ratesExportCommand, ratesImportCommand, ratesListCommand, ratesPublishCommand,
+} from './rates.ts';
 import { runsCommand } from './runs.ts';
 import { serveCommand } from './serve.ts';
 import { simulateCommand } from './simulate.ts';
+import {
+  statementsCorrectCommand, statementsCreateCommand, statementsFinalizeCommand, statementsListCommand,
+  statementsReplayCommand,
+} from './statements.ts';
 import { syncCommand } from './sync.ts';
 import { usageCommand } from './usage.ts';
 
@@ -23,6 +32,19 @@ export const COMMANDS: Command[] = [
   metersOverrideCommand,
   metersOverridesCommand,
   usageCommand,
+  ratesListCommand,
+  ratesCreateCommand,
+  ratesImportCommand,
+  ratesExportCommand,
+  ratesPublishCommand,
+  chargebackCommand,
+  statementsListCommand,
+  statementsCreateCommand,
+  statementsFinalizeCommand,
+  statementsReplayCommand,
+  statementsCorrectCommand,
+  auditVerifyCommand,
+  auditListCommand,
   serveCommand,
   simulateCommand,
 ];

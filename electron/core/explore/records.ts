@@ -1,5 +1,5 @@
 import type Database from 'better-sqlite3';
-import type { Granularity, UsageFilter, UsageRecordRow, UsageRecordsPage } from '../../shared/domain.ts';
+import type { UsageFilter, UsageRecordRow, UsageRecordsPage } from '../../shared/domain.ts';
 import { isoFromUnix } from '../cache/iso.ts';
 import { SUBSCRIPTION_ANY_CTE, SUBSCRIPTION_NAME_SQL, subscriptionJoins, TENANT_SQL } from './labels.ts';
 import { periodSeconds, rollupPlan, type SecondsRange } from './period.ts';
@@ -10,23 +10,12 @@ const DAY = 86400;
 /** usage_records' primary key order: oldest first, as the records were reported. */
 const RECORD_ORDER = 'usage_start, subscription_key, meter_key, usage_end, resource_key, granularity';
 
-interface RecordRow {
+/** A record as the query reads it: times in Unix seconds, tags as stored (JSON text). */
+type RecordRow = Omit<UsageRecordRow, 'usageStart' | 'usageEnd' | 'tags'> & {
   usageStart: number;
   usageEnd: number;
-  granularity: Granularity;
-  stamp: string | null;
-  subscriptionId: string;
-  subscriptionName: string | null;
-  tenantId: string | null;
-  meterId: string;
-  meterName: string;
-  unit: string;
-  quantity: string;
-  resourceUri: string;
-  resourceGroup: string | null;
-  location: string | null;
   tags: string | null;
-}
+};
 
 const where = (conditions: string[]): string => (conditions.length ? `WHERE ${conditions.join(' AND ')}` : '');
 

@@ -1,7 +1,6 @@
-import { randomBytes } from 'node:crypto';
 import { createWriteStream } from 'node:fs';
-import { link, mkdir, open, rename, stat, unlink } from 'node:fs/promises';
-import { basename, dirname, join } from 'node:path';
+import { open } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
 import { finished } from 'node:stream/promises';
 import type Database from 'better-sqlite3';
 import ExcelJS from 'exceljs';
@@ -9,6 +8,7 @@ import type {
   ExploreQuery, ExploreRow, ExploreTotals, ExportFormat, ExportResult, UsageDimension, UsageFilter,
 } from '../../shared/domain.ts';
 import { openExploreResult, type ExploreResult } from '../explore/explore.ts';
+import { syncFile, writeExport } from './export-file.ts';
 import { csvRecord, neutraliseFormula, survivesDouble } from './spreadsheet-safe.ts';
 
 /** Rows read from the grouped result per step: each step is one rowid range, and the writer drains in between. */
@@ -167,36 +167,8 @@ async function writeXlsx(path: string, headers: string[], result: ExploreResult,
   about.commit();
   await workbook.commit();
   await finished(stream);
-  const file = await open(path, 'r+');
-  try {
-    await file.sync();
-  } finally {
-    await file.close();
-  }
+  await syncFile(path);
   return rows;
-}
-
-/**
- * Moves a finished temporary file to the first free name `<base>.<ext>`, `<base>-2.<ext>`, ... A hard link claims a
- * name atomically and never replaces a file; where the file system has no hard links, a rename after checking that
- * the name is free does.
- */
-async function publish(temp: string, dir: string, base: string, ext: string): Promise<string> {
-  for (let n = 1; ; n++) {
-    const target = join(dir, `${base}${n === 1 ? '' : `-${n}`}.${ext}`);
-    try {
-      await link(temp, target);
-      await unlink(temp);
-      return target;
-    } catch (err) {
-      const code = (err as NodeJS.ErrnoException).code;
-      if (code === 'EEXIST') continue;
-      if (code !== 'EPERM' && code !== 'ENOTSUP' && code !== 'EOPNOTSUPP' && code !== 'ENOSYS') throw err;
-      if (await stat(target).then(() => true, () => false)) continue;
-      await rename(temp, target);
-      return target;
-    }
-  }
 }
 
 export interface ExportOptions {
@@ -220,17 +192,11 @@ export async function exportUsage(db: Database.Database, query: ExploreQuery, fo
   const result = openExploreResult(db, query);
   const headers = [...result.dims.flatMap((d) => dimensionHeaders(d, query.tagKey)), 'Records', 'Quantity', 'Unit'];
   const base = `stackmeter-usage-${stamp(options.now)}`;
-  await mkdir(options.dir, { recursive: true });
-  const temp = join(options.dir, `.${base}.${randomBytes(6).toString('hex')}.tmp`);
   try {
-    const rows = format === 'csv'
-      ? await writeCsv(temp, headers, result)
-      : await writeXlsx(temp, headers, result, query, options.now);
-    const path = await publish(temp, options.dir, base, format);
-    return { fileName: basename(path), path, rows, bytes: (await stat(path)).size };
-  } catch (err) {
-    await unlink(temp).catch(() => undefined);
-    throw err;
+    const written = await writeExport(options.dir, base, format, (temp) => (format === 'csv'
+      ? writeCsv(temp, headers, result)
+      : writeXlsx(temp, headers, result, query, options.now)));
+    return { fileName: written.fileName, path: written.path, rows: written.value, bytes: written.bytes };
   } finally {
     result.release();
   }

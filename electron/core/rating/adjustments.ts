@@ -4,7 +4,7 @@ import { splitExactly } from './split.ts';
 import type {
   Adjustment, AdjustmentLine, AdjustmentScope, AdjustmentStep, AdjustmentType, CreditApplication, PercentageAdjustment,
   RateCard, RatedLine, SubscriptionRef,
-} from './types.ts';
+} from '../../shared/rating.ts';
 import { compareText } from './usage.ts';
 
 /**

@@ -1,6 +1,6 @@
 import { hoursInMonth } from './calendar.ts';
 import { RatingDecimal, type Dec } from './decimal.ts';
-import type { Conversion } from './types.ts';
+import type { Conversion } from '../../shared/rating.ts';
 
 /** What a quantity in the consumed unit is divided by to be in the pricing unit, for usage in `month` (YYYY-MM). */
 export function conversionDivisor(conversion: Conversion, month: string): Dec {

@@ -1,6 +1,6 @@
 import { Decimal } from 'decimal.js';
 import { StackmeterError } from '../../shared/result.ts';
-import type { RoundingMode } from './types.ts';
+import type { RoundingMode } from '../../shared/rating.ts';
 
 /**
  * The rating engine's own Decimal: 50 significant digits, so that sums of quantities and prices are exact for any real

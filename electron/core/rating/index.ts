@@ -4,7 +4,8 @@
  * number never holds either.
  *
  * Modules
- * - types.ts       the data: rate cards, versions, meter rates, adjustments, usage items, rated and adjustment lines.
+ * - ../../shared/rating.ts (re-exported here) the data: rate cards, versions, meter rates, adjustments, usage items,
+ *                  rated and adjustment lines; plain types, so that the console shares them.
  * - currencies.ts  ISO 4217 currencies and their minor units; an unknown code is a clear error.
  * - decimal.ts     the RatingDecimal clone, strict parsing of decimal strings, rounding half-up or half-even.
  * - calendar.ts    UTC months and days: hours in a month, proration days, ISO dates and instants.
@@ -43,4 +44,4 @@ export {
 export {
   addDraftVersion, publishedVersions, publishVersion, updateDraftVersion, versionInEffect, versionSegments,
 } from './versions.ts';
-export type * from './types.ts';
+export type * from '../../shared/rating.ts';

@@ -1,5 +1,5 @@
 import { RatingDecimal, ZERO, type Dec } from './decimal.ts';
-import type { MeterPricing, Tier } from './types.ts';
+import type { MeterPricing, Tier } from '../../shared/rating.ts';
 
 /** A priced quantity: the full-precision amount, the bands it used, and the unit price when there is one. */
 export interface PricedQuantity {

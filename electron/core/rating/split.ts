@@ -1,7 +1,7 @@
 import { Decimal } from 'decimal.js';
 import { StackmeterError } from '../../shared/result.ts';
 import { RatingDecimal, roundTo, type Dec } from './decimal.ts';
-import type { RoundingMode } from './types.ts';
+import type { RoundingMode } from '../../shared/rating.ts';
 
 // Largest-remainder apportionment in exact integer arithmetic. Amounts are scaled to integers (minor units, or finer
 // for the remainders), so that which part gets the leftover minor unit is decided by exact comparisons, never by a

@@ -7,7 +7,7 @@ import { formatAmount, formatDecimal, RatingDecimal, ZERO, type Dec } from './de
 import type {
   AdjustmentLine, PriceOverride, RatedLine, RatingInput, RatingResult, StatementTotals, SubscriptionRef, Totals,
   UnratedUsage, ValidationProblem,
-} from './types.ts';
+} from '../../shared/rating.ts';
 import { compareText, prepareUsage, rateUsage, sortOverrides } from './usage.ts';
 import { validateAdjustments, validateRateCardForRating } from './validate.ts';
 import { publishedVersions } from './versions.ts';

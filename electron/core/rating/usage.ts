@@ -8,7 +8,7 @@ import { roundPreservingSum, splitExactly } from './split.ts';
 import type {
   MeterPricing, MeterRate, PriceOverride, RateCard, RateCardVersion, RatedLine, SubscriptionRef, UnratedReason,
   UsageItem,
-} from './types.ts';
+} from '../../shared/rating.ts';
 import { versionAt } from './versions.ts';
 
 /** A usage sum after checking, keyed by month, subscription, meter and the version that prices it. */

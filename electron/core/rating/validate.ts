@@ -3,7 +3,9 @@ import { isDateText, isInstantText } from './calendar.ts';
 import { sameUnit } from './conversion.ts';
 import { findCurrency } from './currencies.ts';
 import { isDecimalText, RatingDecimal } from './decimal.ts';
-import type { Adjustment, MeterRate, RateCard, RateCardVersion, Tier, ValidationProblem } from './types.ts';
+import type {
+  Adjustment, MeterRate, RateCard, RateCardVersion, Tier, ValidationProblem,
+} from '../../shared/rating.ts';
 
 // Validation returns every problem at once, each with the path of its field, so that an editor can mark them all
 // inline. The checks are written against what arrives at run time (a form, a file, IPC), not only against the types.

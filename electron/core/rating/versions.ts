@@ -1,6 +1,6 @@
 import { StackmeterError } from '../../shared/result.ts';
 import { formatInstant, monthStart, nextMonth, parseDate, parseInstant, parseMonth } from './calendar.ts';
-import type { MeterRate, RateCard, RateCardVersion, ValidationProblem } from './types.ts';
+import type { MeterRate, RateCard, RateCardVersion, ValidationProblem } from '../../shared/rating.ts';
 import { validateRateCardVersion } from './validate.ts';
 
 // A version is a draft until it is published; from then on it never changes. These functions return new cards and

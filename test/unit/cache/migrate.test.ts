@@ -22,11 +22,17 @@ describe('cache migrations', () => {
   it('gives a new cache every table, the latest version and the meter catalog, creating its folder', () => {
     const db = openCache(join(dir, 'nested', 'folder', 'cache.sqlite'));
     expect(tables(db)).toEqual([
+      'adjustments',
+      'audit_log',
       'cache_settings',
       'connections',
       'meter_overrides',
       'meters',
+      'rate_card_versions',
+      'rate_cards',
       'resources',
+      'sqlite_sequence',
+      'statements',
       'subscription_keys',
       'subscriptions',
       'sync_locks',

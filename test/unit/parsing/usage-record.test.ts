@@ -2,20 +2,10 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { parseTime, parseUsagePage, type UsageRecord } from '../../../electron/core/azure/usage-record.ts';
 import { canonicalMeterId, findCatalogMeter } from '../../../electron/core/meters/catalog.ts';
-import { StackmeterError } from '../../../electron/shared/result.ts';
+import { errorOf } from '../../support/errors.ts';
 
 // The body of a real 200 response from a Microsoft test stamp (2020), byte for byte.
 const RECORDED = readFileSync(new URL('../../fixtures/usage-page-2019-12-10T19.json', import.meta.url), 'utf8');
-
-function errorOf(fn: () => unknown): StackmeterError {
-  try {
-    fn();
-  } catch (err) {
-    if (err instanceof StackmeterError) return err;
-    throw err;
-  }
-  throw new Error('expected a StackmeterError');
-}
 
 /** A one-record page in the REST shape, with fields overridden. */
 function page(overrides: Record<string, unknown> = {}, extra = ''): string {

@@ -69,6 +69,72 @@ class RecordingHandlers implements Handlers {
   'resources:get'(): never {
     throw new Error('not used');
   }
+  'rates:list'(): never {
+    throw new Error('not used');
+  }
+  'rates:get'(): never {
+    throw new Error('not used');
+  }
+  'rates:create'(): never {
+    throw new Error('not used');
+  }
+  'rates:saveDraft'(): never {
+    throw new Error('not used');
+  }
+  'rates:deleteDraft'(): never {
+    throw new Error('not used');
+  }
+  'rates:publish'(): never {
+    throw new Error('not used');
+  }
+  'rates:import'(): never {
+    throw new Error('not used');
+  }
+  'rates:export'(): never {
+    throw new Error('not used');
+  }
+  'adjustments:list'(): never {
+    throw new Error('not used');
+  }
+  'adjustments:save'(): never {
+    throw new Error('not used');
+  }
+  'adjustments:remove'(): never {
+    throw new Error('not used');
+  }
+  'audit:list'(): never {
+    throw new Error('not used');
+  }
+  'audit:verify'(): never {
+    throw new Error('not used');
+  }
+  'chargeback:run'(): never {
+    throw new Error('not used');
+  }
+  'chargeback:lines'(): never {
+    throw new Error('not used');
+  }
+  'chargeback:whatIf'(): never {
+    throw new Error('not used');
+  }
+  'statements:list'(): never {
+    throw new Error('not used');
+  }
+  'statements:get'(): never {
+    throw new Error('not used');
+  }
+  'statements:create'(): never {
+    throw new Error('not used');
+  }
+  'statements:finalize'(): never {
+    throw new Error('not used');
+  }
+  'statements:replay'(): never {
+    throw new Error('not used');
+  }
+  'statements:correct'(): never {
+    throw new Error('not used');
+  }
 }
 
 function recordingLog() {

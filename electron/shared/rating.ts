@@ -1,5 +1,6 @@
-// The data the rating engine reads and writes. Every amount, price, percentage and quantity is a decimal string: the
-// engine never turns them into JS numbers, and what it writes back can be stored and compared byte for byte.
+// The data the rating engine reads and writes, shared with the console (plain types, no Node). Every amount, price,
+// percentage and quantity is a decimal string: the engine never turns them into JS numbers, and what it writes back
+// can be stored and compared byte for byte.
 
 // --- Rate cards ------------------------------------------------------------------------------------------------------
 
@@ -361,4 +362,96 @@ export interface RatingResult {
   credits: CreditApplication[];
   /** Adjustments whose scope matched no subscription of the statement (a typo, or a tenant without subscriptions). */
   unmatchedAdjustments: string[];
+}
+
+// --- Stored rate cards and the audit log -----------------------------------------------------------------------------
+
+/** What a new card's first (draft) version starts from: no meters, the starter card's, or another card's latest. */
+export type RateCardSource = 'empty' | 'starter' | { copyOf: string };
+
+export interface RateCardInput {
+  name: string;
+  currency: string;
+  rounding: RoundingPolicy;
+  /** Default: 'empty'. */
+  from?: RateCardSource;
+}
+
+/** A draft version as an editor saves it; the version number and status are the store's business. */
+export interface RateCardDraft {
+  effectiveFrom: string;
+  note?: string;
+  meters: MeterRate[];
+}
+
+/** A saved draft and what still stops it from being published (drafts may be unfinished). */
+export interface SavedDraft {
+  card: RateCard;
+  /** The draft version these problems are about. */
+  version: number;
+  /** Paths relative to the version ('effectiveFrom', 'meters[2].pricing.unitPrice'). */
+  problems: ValidationProblem[];
+}
+
+/** A rate card in a list: its settings and, per version, what an editor needs to choose one. */
+export interface RateCardSummary {
+  id: string;
+  name: string;
+  currency: string;
+  rounding: RoundingPolicy;
+  versions: Array<{
+    version: number;
+    effectiveFrom: string;
+    status: VersionStatus;
+    publishedAt: string | null;
+    /** How many meters the version lists (priced, free or unrated). */
+    meters: number;
+  }>;
+}
+
+/** What an audit entry records. */
+export type AuditAction =
+  | 'rate-card.create'
+  | 'rate-card.publish'
+  | 'rate-card.draft'
+  | 'rate-card.import'
+  | 'adjustment.save'
+  | 'adjustment.remove'
+  | 'meter-override.save'
+  | 'statement.create'
+  | 'statement.finalize'
+  | 'statement.correct'
+  | 'statement.replay'
+  | 'export';
+
+/**
+ * One entry of the append-only audit log. `hash` is the SHA-256 (hex) of the canonical JSON of every other field
+ * (seq, at, user, action, subject, reason, details, prevHash), and `prevHash` is the previous entry's hash (64 zeros
+ * for the first), so that editing, removing or reordering any entry breaks the chain from there on.
+ */
+export interface AuditEntry {
+  seq: number;
+  /** ISO 8601 UTC instant. */
+  at: string;
+  /** The OS user name of whoever made the change. */
+  user: string;
+  action: AuditAction;
+  /** What the entry is about, e.g. 'rate-card:standard-1a2b' or 'statement:ST-202610-0001'. */
+  subject: string;
+  reason: string | null;
+  /** Facts of the change (a version number, a file name...), as stored; null when there are none. */
+  details: unknown;
+  prevHash: string;
+  hash: string;
+}
+
+/** The result of recomputing the audit chain. */
+export interface AuditVerification {
+  intact: boolean;
+  /** How many entries were checked. */
+  entries: number;
+  /** The seq of the first entry that does not verify; null when intact. */
+  brokenAt: number | null;
+  /** What is wrong with it, in words; null when intact. */
+  problem: string | null;
 }

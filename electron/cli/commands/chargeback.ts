@@ -1,0 +1,225 @@
+import { rename } from 'node:fs/promises';
+import { basename, dirname, resolve } from 'node:path';
+import {
+  ADJUSTMENTS_ROW_KEY, type ChargebackGrouping, type ChargebackQuery, type ChargebackResult, type WhatIfResult,
+} from '../../shared/chargeback.ts';
+import type { UsagePeriod } from '../../shared/domain.ts';
+import { StackmeterError } from '../../shared/result.ts';
+import { exportChargeback } from '../../core/exports/chargeback-export.ts';
+import { defaultExportDir } from '../../core/exports/usage-export.ts';
+import { call } from '../call.ts';
+import { EXIT, type CliContext, type Command, type OptionValues } from '../command.ts';
+import { groupDecimal, textTable } from '../format.ts';
+import { findCard } from './rates.ts';
+
+export const text = (options: OptionValues, name: string): string | undefined => {
+  const raw = options[name];
+  return typeof raw === 'string' ? raw : undefined;
+};
+
+/** Every value of a repeatable option, commas splitting values too. */
+export function list(options: OptionValues, name: string): string[] | undefined {
+  const raw = options[name];
+  if (raw === undefined || typeof raw === 'boolean') return undefined;
+  const values = (Array.isArray(raw) ? raw : [raw]).flatMap((v) => v.split(',')).map((v) => v.trim()).filter(Boolean);
+  return values.length > 0 ? values : undefined;
+}
+
+/** --period YYYY-MM (a calendar month), or --from and --to (whole UTC days, --to excluded). */
+export function periodOption(options: OptionValues): UsagePeriod {
+  const month = text(options, 'period');
+  const from = text(options, 'from');
+  const to = text(options, 'to');
+  if (month !== undefined) {
+    if (from !== undefined || to !== undefined) {
+      throw new StackmeterError('INVALID_ARGUMENT', 'Give --period, or --from and --to, not both.');
+    }
+    const m = /^(\d{4})-(0[1-9]|1[0-2])$/.exec(month);
+    if (!m) throw new StackmeterError('INVALID_ARGUMENT', `--period must be a month written YYYY-MM, not "${month}".`);
+    const next = new Date(Date.UTC(Number(m[1]), Number(m[2]), 1)).toISOString().slice(0, 10);
+    return { from: `${month}-01`, to: next };
+  }
+  if (from === undefined || to === undefined) {
+    throw new StackmeterError('INVALID_ARGUMENT',
+      'Give the period: --period YYYY-MM for a calendar month, or --from and --to (whole days, --to excluded).');
+  }
+  return { from, to };
+}
+
+export const PERIOD_OPTIONS = {
+  period: { type: 'string', placeholder: '<YYYY-MM>', description: 'The calendar month (UTC)' },
+  from: { type: 'string', placeholder: '<YYYY-MM-DD>', description: 'Or: first day of a custom period (UTC)' },
+  to: { type: 'string', placeholder: '<YYYY-MM-DD>', description: 'Day after the custom period\'s last day' },
+  'rate-card': { type: 'string', placeholder: '<name>', description: 'The rate card\'s name (any case) or ID' },
+  stamp: { type: 'string', placeholder: '<name>', multiple: true, description: 'Only usage from these stamps' },
+} as const;
+
+export function rateCardOption(options: OptionValues): string {
+  const card = text(options, 'rate-card');
+  if (card === undefined) {
+    throw new StackmeterError('INVALID_ARGUMENT', 'Give --rate-card <name>; "stackmeter rates list" shows the cards.');
+  }
+  return card;
+}
+
+const BY: Record<string, ChargebackGrouping> = {
+  tenant: 'tenant', subscription: 'subscription', meter: 'meter', 'resource-group': 'resourceGroup',
+  resourceGroup: 'resourceGroup', tag: 'tag',
+};
+
+function byOption(options: OptionValues): ChargebackGrouping {
+  const by = text(options, 'by') ?? 'tenant';
+  const grouping = BY[by];
+  if (!grouping) {
+    throw new StackmeterError('INVALID_ARGUMENT',
+      `--by must be tenant, subscription, meter, resource-group or tag, not "${by}".`);
+  }
+  return grouping;
+}
+
+/**
+ * The output: --format, else the --out file's extension, else a table. PDF and FOCUS are statement formats (one
+ * document per tenant with the statement's hash, FOCUS rows citing the statement ID): they are written from a
+ * statement (electron/core/exports/statement-files.ts), so a chargeback run refuses them and says where to go.
+ */
+function formatOf(options: OptionValues, out: string | undefined): 'table' | 'csv' | 'xlsx' {
+  const format = text(options, 'format') ?? (out?.toLowerCase().endsWith('.xlsx') ? 'xlsx'
+    : out?.toLowerCase().endsWith('.csv') ? 'csv' : 'table');
+  if (format === 'pdf' || format === 'focus') {
+    throw new StackmeterError('INVALID_ARGUMENT', `--format ${format} writes a statement: create one with `
+      + '"stackmeter statements create" and export that statement.');
+  }
+  if (format !== 'table' && format !== 'csv' && format !== 'xlsx') {
+    throw new StackmeterError('INVALID_ARGUMENT', `--format must be table, csv or xlsx, not "${format}".`);
+  }
+  if (format === 'table' && out !== undefined) {
+    throw new StackmeterError('INVALID_ARGUMENT',
+      '--out writes a file: give --format csv or xlsx (or a .csv/.xlsx name).');
+  }
+  return format;
+}
+
+const money = (amount: string): string => groupDecimal(amount);
+
+/** Right-aligns money columns: textTable right-aligns numbers only, and amounts are exact decimal text. */
+function aligned(values: string[]): string[] {
+  const width = Math.max(0, ...values.map((v) => v.length));
+  return values.map((v) => v.padStart(width));
+}
+
+function printRun(ctx: CliContext, result: ChargebackResult): void {
+  if (result.rows.length === 0) {
+    ctx.out('No usage in this period. Check the period and stamps, or cache usage first with "stackmeter sync".');
+    return;
+  }
+  const withKey = result.by !== 'resourceGroup' && result.by !== 'tag';
+  const column = (pick: (r: ChargebackResult['rows'][number]) => string, total: string): string[] =>
+    aligned([...result.rows.map((r) => money(pick(r))), money(total)]);
+  const usage = column((r) => r.usage, result.totals.usage);
+  const adjustments = column((r) => r.adjustments, result.totals.adjustments);
+  const totals = column((r) => r.total, result.totals.total);
+  const label = result.by === 'tag' ? `tag ${result.tagKey ?? ''}` : result.by;
+  const headers = [label, ...(withKey ? ['ID'] : []), 'usage', 'adjustments', 'total', 'unrated records'];
+  const rows = result.rows.map((r, i) => [r.label, ...(withKey ? [r.key === ADJUSTMENTS_ROW_KEY ? '' : r.key] : []),
+    usage[i]!, adjustments[i]!, totals[i]!, r.unratedRecords]);
+  const n = result.rows.length;
+  rows.push(['Total', ...(withKey ? [''] : []), usage[n]!, adjustments[n]!, totals[n]!, result.totals.unratedRecords]);
+  ctx.out(textTable(headers, rows));
+  const versions = result.rateCard.versions.length === 0 ? 'no version in effect'
+    : `version${result.rateCard.versions.length > 1 ? 's' : ''} ${result.rateCard.versions.join(', ')}`;
+  ctx.out(`\n${result.currency} ${money(result.totals.total)} for ${result.period.from} to ${result.period.to} `
+    + `(end excluded), rate card "${result.rateCard.name}" ${versions}, rounded ${result.rounding.mode} per `
+    + `${result.rounding.point}.`);
+  for (const u of result.unrated) {
+    ctx.out(`Unrated, not charged: meter ${u.meterId}, ${u.records.toLocaleString('en-US')} record(s), quantity `
+      + `${groupDecimal(u.quantity)} (${u.reason}).`);
+  }
+  if (result.unmatchedAdjustments.length > 0) {
+    ctx.out(`Adjustments that matched nobody: ${result.unmatchedAdjustments.join(', ')}.`);
+  }
+}
+
+function printWhatIf(ctx: CliContext, result: WhatIfResult): void {
+  const side = (s: WhatIfResult['a']): string => `"${s.name}" v${s.versions.join(', v') || ' none'}`;
+  const all = [...result.rows, { ...result.totals, key: '', label: 'Total' }];
+  const a = aligned(all.map((r) => money(r.amountA)));
+  const b = aligned(all.map((r) => money(r.amountB)));
+  const d = aligned(all.map((r) => money(r.difference)));
+  ctx.out(textTable(['tenant', 'ID', 'A', 'B', 'B - A', '%'], all.map((r, i) => [
+    r.label, r.key, a[i]!, b[i]!, d[i]!, r.percent === null ? '' : `${r.percent} %`,
+  ])));
+  ctx.out(`\nA: ${side(result.a)}; B: ${side(result.b)}; ${result.currency}, ${result.period.from} to `
+    + `${result.period.to} (end excluded).`);
+}
+
+function versionOption(options: OptionValues, name: string): number | undefined {
+  const raw = text(options, name);
+  if (raw === undefined) return undefined;
+  const version = Number(raw);
+  if (!Number.isInteger(version) || version < 1) {
+    throw new StackmeterError('INVALID_ARGUMENT', `--${name} must be a version number (1, 2...), not "${raw}".`);
+  }
+  return version;
+}
+
+export const chargebackCommand: Command = {
+  name: 'chargeback',
+  summary: 'Rate a period\'s usage with a rate card: totals per tenant, subscription, resource group, tag or meter',
+  details:
+    'Rates the cached usage of a calendar month (--period) or of whole days (--from/--to) with a rate card\'s\n' +
+    'published versions and the stored adjustments. Rating is always per subscription and meter (tiers per\n' +
+    'subscription or tenant and month, as the card says); --by only sums the rated lines, so every grouping has\n' +
+    'the same total. By resource group or tag, each line is shared out by quantity to the cent. Adjustments that\n' +
+    'no row owns are on an "(adjustments)" row. Unrated usage (meters without a price) is listed, never charged.\n' +
+    '--what-if <card> compares the total per tenant with another card, or with one version of it\n' +
+    '(--what-if-version, a draft too) pricing the whole period. --format csv or xlsx writes the rows to --out, or\n' +
+    'to the exports folder beside the cache. PDF and FOCUS files are written from statements.',
+  positionals: [],
+  options: {
+    ...PERIOD_OPTIONS,
+    by: {
+      type: 'string', placeholder: '<grouping>',
+      description: 'tenant (default), subscription, meter, resource-group or tag',
+    },
+    'tag-key': { type: 'string', placeholder: '<key>', description: 'The tag whose values --by tag groups by' },
+    'what-if': { type: 'string', placeholder: '<card>', description: 'Compare per tenant with this card (name or ID)' },
+    'what-if-version': { type: 'string', placeholder: '<n>', description: 'Compare with this version of it alone' },
+    format: { type: 'string', placeholder: '<format>', description: 'table (default), csv or xlsx' },
+    out: { type: 'string', placeholder: '<file>', description: 'The file csv or xlsx is written to' },
+  },
+  async run(ctx, options) {
+    const out = text(options, 'out');
+    const format = formatOf(options, out);
+    const period = periodOption(options);
+    const core = ctx.openCore();
+    const card = await findCard(core, rateCardOption(options));
+    const query: ChargebackQuery = {
+      period, rateCardId: card.id, by: byOption(options), tagKey: text(options, 'tag-key'),
+      stamps: list(options, 'stamp'),
+    };
+    const other = text(options, 'what-if');
+    if (other !== undefined) {
+      const version = versionOption(options, 'what-if-version');
+      const otherCard = await findCard(core, other);
+      const result = await call(core, 'chargeback:whatIf', query,
+        { rateCardId: otherCard.id, ...(version === undefined ? {} : { version }) });
+      if (ctx.json) ctx.out(JSON.stringify(result, null, 2));
+      else printWhatIf(ctx, result);
+      return EXIT.ok;
+    }
+    const result = await call(core, 'chargeback:run', query);
+    if (format !== 'table') {
+      const target = out === undefined ? undefined : resolve(out);
+      const written = await exportChargeback(result, format,
+        { dir: target === undefined ? defaultExportDir(ctx.dbPath) : dirname(target), now: new Date() });
+      const path = target ?? written.path;
+      if (target !== undefined) await rename(written.path, target);
+      ctx.out(ctx.json ? JSON.stringify({ ...written, fileName: basename(path), path })
+        : `Wrote ${written.rows.toLocaleString('en-US')} row(s) and a totals row to ${path}.`);
+      return EXIT.ok;
+    }
+    if (ctx.json) ctx.out(JSON.stringify(result, null, 2));
+    else printRun(ctx, result);
+    return EXIT.ok;
+  },
+};

@@ -1,0 +1,141 @@
+import type { StatementDocument } from '../../shared/chargeback.ts';
+import { StackmeterError } from '../../shared/result.ts';
+import { call } from '../call.ts';
+import { EXIT, type CliContext, type Command, type OptionValues } from '../command.ts';
+import { groupDecimal, printList } from '../format.ts';
+import { list, PERIOD_OPTIONS, periodOption, rateCardOption, text } from './chargeback.ts';
+import { findCard } from './rates.ts';
+
+function reasonOption(options: OptionValues): string {
+  const reason = text(options, 'reason');
+  if (reason === undefined || reason.trim() === '') {
+    throw new StackmeterError('INVALID_ARGUMENT', 'Give --reason "<why>": it is recorded in the audit log.');
+  }
+  return reason;
+}
+
+const REASON = {
+  reason: { type: 'string', placeholder: '<text>', description: 'Why (recorded in the audit log)' },
+} as const;
+const ID = [{ name: 'id', description: 'The statement ID, e.g. ST-202610-0001', required: true }];
+
+const period = (d: { period: { from: string; to: string } }): string => `${d.period.from} to ${d.period.to}`;
+const versions = (v: number[]): string => (v.length === 0 ? 'no version' : `v${v.join(', v')}`);
+
+/** A statement in a few lines: what it is, its total per tenant, and its hashes. */
+function printDocument(ctx: CliContext, doc: StatementDocument, verb: string): void {
+  if (ctx.json) {
+    ctx.out(JSON.stringify(doc, null, 2));
+    return;
+  }
+  const { result } = doc;
+  const what = doc.kind === 'correction' ? `correction of ${doc.correctsId ?? ''}` : 'statement';
+  const stamps = doc.stamps.length > 0 ? `, stamps ${doc.stamps.join(', ')}` : '';
+  ctx.out(`${verb} ${what} ${doc.id} (${doc.status}): ${period(doc)} (end excluded), rate card "${doc.rateCard.name}" `
+    + `${versions(doc.rateCard.versions)}${stamps}.`);
+  const labels = new Map(doc.tenants.map((t) => [t.tenantId, t.label]));
+  for (const t of result.totals.byTenant) {
+    const label = labels.get(t.tenantId) ?? t.tenantId ?? '(unknown tenant)';
+    ctx.out(`  ${label}: ${result.currency} ${groupDecimal(t.total)}`);
+  }
+  ctx.out(`Total ${result.currency} ${groupDecimal(result.totals.total)} (usage ${groupDecimal(result.totals.usage)}, `
+    + `adjustments ${groupDecimal(result.totals.adjustments)}); ${result.lines.length} line(s), `
+    + `${result.adjustmentLines.length} adjustment line(s).`);
+  if (result.unrated.length > 0) {
+    ctx.out(`Unrated, not charged: ${result.unrated.map((u) => `${u.meterId} (${u.records} records)`).join(', ')}.`);
+  }
+  ctx.out(`Inputs SHA-256 ${doc.inputHash}`);
+  if (doc.hash !== null) ctx.out(`Statement SHA-256 ${doc.hash}`);
+}
+
+export const statementsListCommand: Command = {
+  name: 'statements list',
+  summary: 'List statements and corrections, newest first, with their status, total and hash',
+  details: 'With --json, one object per statement: id, kind, correctsId, status, period, stamps, rateCard, total,\n' +
+    'currency, createdAt, createdBy, finalizedAt and hash (null while a draft).',
+  positionals: [],
+  options: {},
+  async run(ctx) {
+    const statements = await call(ctx.openCore(), 'statements:list');
+    printList(ctx, statements, {
+      empty: 'No statements yet. Create one with "stackmeter statements create --period <YYYY-MM> --rate-card <name>".',
+      headers: ['ID', 'status', 'period', 'rate card', 'total', 'created', 'hash'],
+      row: (s) => [s.id, s.status, period(s), `${s.rateCard.name} ${versions(s.rateCard.versions)}`,
+        `${s.currency} ${groupDecimal(s.total)}`, `${s.createdAt.slice(0, 10)} ${s.createdBy}`,
+        s.hash === null ? '-' : `${s.hash.slice(0, 16)}…`],
+    });
+    return EXIT.ok;
+  },
+};
+
+export const statementsCreateCommand: Command = {
+  name: 'statements create',
+  summary: 'Rate a period with a rate card and keep it as a draft statement',
+  details: 'The draft holds every rated line (rate card version, price, conversion), the adjustments in their fixed\n' +
+    'order and the totals per tenant, subscription and meter. Finalizing recomputes it and makes it immutable.\n' +
+    'With --json, the whole statement document.',
+  positionals: [],
+  options: { ...PERIOD_OPTIONS },
+  async run(ctx, options) {
+    const core = ctx.openCore();
+    const input = { period: periodOption(options), rateCardId: (await findCard(core, rateCardOption(options))).id };
+    const stamps = list(options, 'stamp');
+    const doc = await call(core, 'statements:create', stamps === undefined ? input : { ...input, stamps });
+    printDocument(ctx, doc, 'Created');
+    return EXIT.ok;
+  },
+};
+
+export const statementsFinalizeCommand: Command = {
+  name: 'statements finalize',
+  summary: 'Recompute a draft statement, hash it and make it immutable',
+  details: 'The statement is rated again from the cache (its period must be over), its SHA-256 is set over its\n' +
+    'inputs and lines, and from then on it cannot change: late usage becomes a correction statement. The reason\n' +
+    'is recorded in the audit log.',
+  positionals: ID,
+  options: { ...REASON },
+  async run(ctx, options, [id]) {
+    printDocument(ctx, await call(ctx.openCore(), 'statements:finalize', id!, reasonOption(options)), 'Finalized');
+    return EXIT.ok;
+  },
+};
+
+export const statementsReplayCommand: Command = {
+  name: 'statements replay',
+  summary: 'Recompute a statement from the cache and its rate card versions: identical, or every difference',
+  details: 'Uses the rate card versions the statement was priced with, whatever was published since, and the\n' +
+    'current usage and adjustments. Exit code 0 when identical; 1 with the differences printed (path, stored\n' +
+    'value, recomputed value). Later corrections that may already hold the differences are named.',
+  positionals: ID,
+  options: {},
+  async run(ctx, _options, [id]) {
+    const replay = await call(ctx.openCore(), 'statements:replay', id!);
+    if (ctx.json) {
+      ctx.out(JSON.stringify(replay, null, 2));
+    } else if (replay.identical) {
+      ctx.out(`${replay.statementId} is identical when recomputed: SHA-256 ${replay.hash}.`);
+    } else {
+      ctx.out(`${replay.statementId} differs when recomputed (${replay.differences.length} difference(s)):`);
+      for (const d of replay.differences) {
+        ctx.out(`  ${d.path}: ${d.expected ?? '(absent)'} -> ${d.actual ?? '(absent)'}`);
+      }
+      ctx.out(`Stored SHA-256 ${replay.hash}\nRecomputed    ${replay.recomputedHash}`);
+      if (replay.corrections.length > 0) ctx.out(`Corrected since by ${replay.corrections.join(', ')}.`);
+    }
+    return replay.identical ? EXIT.ok : EXIT.failure;
+  },
+};
+
+export const statementsCorrectCommand: Command = {
+  name: 'statements correct',
+  summary: 'Create a draft correction of a finalized statement holding only what changed since',
+  details: 'The statement is recomputed with its rate card versions and the current usage and adjustments; the\n' +
+    'correction holds the difference to the statement and its earlier corrections, as lines. Finalize it like a\n' +
+    'statement. The reason is recorded on the correction and in the audit log.',
+  positionals: ID,
+  options: { ...REASON },
+  async run(ctx, options, [id]) {
+    printDocument(ctx, await call(ctx.openCore(), 'statements:correct', id!, reasonOption(options)), 'Created');
+    return EXIT.ok;
+  },
+};

@@ -1,0 +1,162 @@
+import { createHash } from 'node:crypto';
+import type Database from 'better-sqlite3';
+import type { AuditAction, AuditEntry, AuditVerification } from '../../shared/rating.ts';
+import { canonicalJson } from './canonical-json.ts';
+
+/**
+ * The audit log: who changed what a statement depends on, when and why. Entries are only ever appended (triggers of
+ * migration 006 refuse updates and deletes) and form a hash chain: each entry's hash covers its own fields and the
+ * previous entry's hash. An entry edited in the file, removed, or inserted out of turn no longer verifies, and
+ * verifyAuditChain names the first one.
+ */
+
+/** The previous hash of the first entry. */
+export const GENESIS_HASH = '0'.repeat(64);
+
+/** Who makes a change and when: the OS user name and the core's clock. */
+export interface Actor {
+  user: string;
+  at: Date;
+}
+
+export interface AuditInput {
+  action: AuditAction;
+  /** What the entry is about, e.g. 'rate-card:standard'. */
+  subject: string;
+  reason: string | null;
+  /** Plain JSON data (see canonical-json.ts); stored as canonical JSON. */
+  details?: unknown;
+}
+
+interface AuditRow {
+  seq: number;
+  at: string;
+  user: string;
+  action: string;
+  subject: string;
+  reason: string | null;
+  details: string | null;
+  prev_hash: string;
+  hash: string;
+}
+
+/** The SHA-256 (hex) of an entry: canonical JSON of every field but the hash itself. */
+export function auditEntryHash(entry: Omit<AuditEntry, 'hash'>): string {
+  const { seq, at, user, action, subject, reason, details, prevHash } = entry;
+  return createHash('sha256')
+    .update(canonicalJson({ seq, at, user, action, subject, reason, details, prevHash }))
+    .digest('hex');
+}
+
+/**
+ * Appends one entry. Inside the caller's transaction when one is open, so that the change and its entry are written
+ * together or not at all; otherwise in its own IMMEDIATE transaction, so that two processes sharing the cache cannot
+ * both chain onto the same last entry.
+ */
+export function appendAudit(db: Database.Database, input: AuditInput, user: string, at: Date): AuditEntry {
+  const append = (): AuditEntry => {
+    const last = db.prepare('SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1')
+      .get() as { seq: number; hash: string } | undefined;
+    // AUTOINCREMENT's counter, not only the last row: a seq is never given out twice, even after tampering.
+    const counter = db.prepare("SELECT seq FROM sqlite_sequence WHERE name = 'audit_log'").pluck()
+      .get() as number | undefined;
+    const details = input.details === undefined ? null : input.details;
+    const stored = details === null ? null : canonicalJson(details);
+    const entry: Omit<AuditEntry, 'hash'> = {
+      seq: Math.max(counter ?? 0, last?.seq ?? 0) + 1,
+      at: at.toISOString(),
+      user,
+      action: input.action,
+      subject: input.subject,
+      reason: input.reason,
+      // What is hashed is what is stored and read back: the canonical JSON's value.
+      details: stored === null ? null : JSON.parse(stored) as unknown,
+      prevHash: last?.hash ?? GENESIS_HASH,
+    };
+    const hash = auditEntryHash(entry);
+    db.prepare(`INSERT INTO audit_log (seq, at, user, action, subject, reason, details, prev_hash, hash)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`)
+      .run(entry.seq, entry.at, entry.user, entry.action, entry.subject, entry.reason, stored, entry.prevHash, hash);
+    return { ...entry, hash };
+  };
+  return db.inTransaction ? append() : db.transaction(append).immediate();
+}
+
+function toEntry(row: AuditRow): AuditEntry {
+  return {
+    seq: row.seq,
+    at: row.at,
+    user: row.user,
+    action: row.action as AuditAction,
+    subject: row.subject,
+    reason: row.reason,
+    details: row.details === null ? null : JSON.parse(row.details) as unknown,
+    prevHash: row.prev_hash,
+    hash: row.hash,
+  };
+}
+
+/** One block of entries, newest first, and how many there are in all. */
+export function listAudit(db: Database.Database, offset: number, limit: number):
+{ rows: AuditEntry[]; total: number } {
+  const rows = db.prepare('SELECT * FROM audit_log ORDER BY seq DESC LIMIT ? OFFSET ?')
+    .all(limit, offset) as AuditRow[];
+  const total = db.prepare('SELECT count(*) FROM audit_log').pluck().get() as number;
+  return { rows: rows.map(toEntry), total };
+}
+
+/**
+ * Recomputes the chain from the first entry: every seq follows the previous one without a gap (the first is 1),
+ * every prev_hash is the previous entry's hash, and every hash is the SHA-256 of its entry. The counter SQLite keeps
+ * for AUTOINCREMENT must also match the last entry, which catches entries removed from the end. Stops at the first
+ * entry that fails and says what is wrong with it.
+ */
+export function verifyAuditChain(db: Database.Database): AuditVerification {
+  let expectedSeq = 1;
+  let prevHash = GENESIS_HASH;
+  let entries = 0;
+  const broken = (seq: number, problem: string): AuditVerification =>
+    ({ intact: false, entries, brokenAt: seq, problem });
+
+  for (const row of db.prepare('SELECT * FROM audit_log ORDER BY seq').iterate() as IterableIterator<AuditRow>) {
+    entries++;
+    if (row.seq !== expectedSeq) {
+      const missing = row.seq - 1 === expectedSeq
+        ? `entry ${expectedSeq} is`
+        : `entries ${expectedSeq} to ${row.seq - 1} are`;
+      return broken(row.seq, expectedSeq === 1
+        ? `The log starts at entry ${row.seq}: ${missing} missing.`
+        : `Entry ${row.seq} follows entry ${expectedSeq - 1}: ${missing} missing.`);
+    }
+    if (row.prev_hash !== prevHash) {
+      return broken(row.seq, expectedSeq === 1
+        ? `Entry ${row.seq} is the first but does not start the chain (its previous hash is not the zero hash).`
+        : `Entry ${row.seq} does not follow entry ${row.seq - 1}: its previous hash is not that entry's hash.`);
+    }
+    let details: unknown;
+    try {
+      details = row.details === null ? null : JSON.parse(row.details) as unknown;
+    } catch {
+      return broken(row.seq, `Entry ${row.seq} has details that are not JSON.`);
+    }
+    const recomputed = auditEntryHash({
+      seq: row.seq, at: row.at, user: row.user, action: row.action as AuditAction, subject: row.subject,
+      reason: row.reason, details, prevHash: row.prev_hash,
+    });
+    if (recomputed !== row.hash) {
+      return broken(row.seq,
+        `Entry ${row.seq} was changed after it was written: its hash does not match its contents.`);
+    }
+    prevHash = row.hash;
+    expectedSeq++;
+  }
+  const counter = db.prepare("SELECT seq FROM sqlite_sequence WHERE name = 'audit_log'").pluck()
+    .get() as number | undefined;
+  if (counter !== undefined && counter > expectedSeq - 1) {
+    const first = expectedSeq;
+    return broken(first, counter === first
+      ? `Entry ${first} is missing: the log had ${counter} entries, the file holds ${first - 1}.`
+      : `Entries ${first} to ${counter} are missing: the log had ${counter} entries, the file holds ${first - 1}.`);
+  }
+  return { intact: true, entries, brokenAt: null, problem: null };
+}
