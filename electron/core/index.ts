@@ -16,12 +16,14 @@ import { createUsageWriter } from './cache/usage-writer.ts';
 import { listAdjustments, removeAdjustment, saveAdjustment } from './chargeback/adjustments-store.ts';
 import { appendAudit, listAudit, verifyAuditChain, type Actor } from './chargeback/audit-log.ts';
 import { chargebackLines, runChargeback, whatIf } from './chargeback/chargeback.ts';
+import { exportChargebackRun, exportStatement } from './chargeback/exports.ts';
 import { exportRateCard, importRateCard } from './chargeback/rate-card-files.ts';
 import * as rateCards from './chargeback/rate-cards.ts';
 import * as statements from './chargeback/statements.ts';
 import { getCompleteness } from './explore/completeness.ts';
 import { exploreUsage } from './explore/explore.ts';
 import { listUsageRecords } from './explore/records.ts';
+import { auditExport } from './exports/export-audit.ts';
 import { importPageFiles } from './exports/import-pages.ts';
 import { defaultExportDir, exportUsage } from './exports/usage-export.ts';
 import { getMeterDetail, getMeterSeries } from './meters/detail.ts';
@@ -180,7 +182,11 @@ export function createCore(options: CoreOptions): Core {
     'meters:series': (query) => getMeterSeries(db, query),
     'usage:explore': (query, offset, limit) => exploreUsage(db, query, offset, limit),
     'usage:records': (filter, offset, limit) => listUsageRecords(db, filter, offset, limit),
-    'usage:export': (query, format) => exportUsage(db, query, format, { dir: exportDir, now: clock.now() }),
+    'usage:export': async (query, format) => {
+      const who = actor();
+      const file = await exportUsage(db, query, format, { dir: exportDir, now: who.at });
+      return auditExport(db, { subject: 'usage', details: { format, query } }, file, who);
+    },
     'usage:completeness': (query) => getCompleteness(db, query, clock.now()),
     'resources:get': (uri, period) => getResourceDetail(db, uri, period),
     'rates:list': () => rateCards.listRateCards(db),
@@ -200,12 +206,16 @@ export function createCore(options: CoreOptions): Core {
     'chargeback:lines': (query, groupKey, offset, limit) =>
       chargebackLines(db, query, groupKey, offset, limit, listAdjustments(db)),
     'chargeback:whatIf': (query, other) => whatIf(db, query, other, listAdjustments(db)),
+    'chargeback:export': (query, format, pdfLayout) =>
+      exportChargebackRun(db, query, format, pdfLayout, { dir: exportDir, actor: actor() }),
     'statements:list': () => statements.listStatements(db),
     'statements:get': (id) => statements.getStatement(db, id),
     'statements:create': (input) => statements.createStatement(db, input, user, clock.now()),
     'statements:finalize': (id, reason) => statements.finalizeStatement(db, id, reason, user, clock.now()),
     'statements:replay': (id) => statements.replayStatement(db, id, actor()),
     'statements:correct': (id, reason) => statements.correctStatement(db, id, reason, user, clock.now()),
+    'statements:export': (id, format, pdfLayout) =>
+      exportStatement(db, id, format, pdfLayout, { dir: exportDir, actor: actor() }),
 
     on(event, listener) {
       events.on(event, listener);

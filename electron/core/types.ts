@@ -31,7 +31,7 @@ export interface CoreOptions {
   env?: Record<string, string | undefined>;
   /** Present in the desktop app only: allows credentials of kind `protected`. */
   secretProtector?: SecretProtector;
-  /** Where `usage:export` writes its files; defaults to `exports` beside the cache file. */
+  /** The exports folder (usage, rate cards, chargeback runs, statements); default: `exports` beside the cache. */
   exportDir?: string;
   /** Overlap, concurrency, retries of syncs (the CLI's sync options); defaults suit the console. */
   sync?: SyncOptions;

@@ -204,8 +204,8 @@ async function answerCall(req: IncomingMessage, res: ServerResponse, encodedMeth
 }
 
 /** The only names the core gives exports; nothing else (no other file, no path) can be asked for. */
-const EXPORT_FILE_NAME =
-  /^stackmeter-(?:usage-[0-9-]+|statement-[A-Za-z0-9-]+(?:\.focus)?|rate-card-[a-z0-9-]+)\.(csv|xlsx|pdf|json)$/;
+const EXPORT_FILE_NAME = new RegExp('^stackmeter-(?:usage-[0-9-]+|chargeback-[0-9-]+|rate-card-[a-z0-9-]+'
+  + '|statement-[A-Za-z0-9-]+(?:\\.focus)?)\\.(csv|xlsx|pdf|json)$');
 const EXPORT_CONTENT_TYPES: Record<string, string> = {
   csv: 'text/csv; charset=utf-8',
   xlsx: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
@@ -219,7 +219,7 @@ async function sendExport(res: ServerResponse, exportDir: string | undefined, fi
   const path = exportDir === undefined || extension === undefined ? null : join(exportDir, fileName);
   const size = path === null ? null : await stat(path).then((info) => (info.isFile() ? info.size : null), () => null);
   if (path === null || extension === undefined || size === null) {
-    sendJson(res, 404, failure('NOT_FOUND', 'There is no such export; export the usage again.'));
+    sendJson(res, 404, failure('NOT_FOUND', 'There is no such export; export it again.'));
     return;
   }
   res.writeHead(200, {
@@ -243,9 +243,9 @@ function parseArgs(body: string): unknown[] | string {
   }
   const args: unknown = (parsed as { args?: unknown }).args ?? [];
   if (!Array.isArray(args)) return 'The request body\'s "args" must be an array.';
-  // JSON has no undefined: JSON.stringify turns an omitted optional argument into null. No contract method takes null,
-  // so a top-level null is read back as the undefined the caller meant.
-  return args.map((arg: unknown) => (arg === null ? undefined : arg));
+  // Arguments travel as given: null is a value some methods take (rates:saveDraft's version), and the console leaves
+  // omitted trailing arguments out rather than sending null (JSON has no undefined).
+  return args;
 }
 
 /** The whole body as UTF-8, or null when it exceeds `limit` bytes (reading stops there). */

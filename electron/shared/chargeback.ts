@@ -2,7 +2,7 @@
  * Chargeback runs and statements as the console, the CLI and the exports see them. Plain data that crosses IPC and
  * HTTP as JSON; money and quantities are decimal strings, amounts in the rate card's currency rounded to its minor unit.
  */
-import type { UsageFilter, UsagePeriod } from './domain.ts';
+import type { Granularity, UsageFilter, UsagePeriod } from './domain.ts';
 import type { AdjustmentLine, AdjustmentStep, RatedLine, RatingResult, RoundingPolicy, UnratedUsage } from './rating.ts';
 
 /** What a chargeback's rows are per. Rating is always per subscription and meter; the grouping only sums the lines. */
@@ -21,6 +21,14 @@ export interface ChargebackQuery {
   tagKey?: string;
   /** Stamp names whose usage counts ('(imported)' for usage imported without a stamp); absent or empty: all. */
   stamps?: string[];
+  /**
+   * Which synced usage to rate. A stamp synced both hourly and daily holds each hour's usage twice (once per
+   * granularity), so a run rates one granularity only, never both. Absent: Hourly when the period has any hourly usage
+   * in scope (the stamps asked for), else Daily when it has daily usage, else Hourly (nothing synced yet); chosen so,
+   * Hourly is refused (INVALID_ARGUMENT) when a stamp in scope has daily usage in the period but no hourly usage,
+   * which rating hourly usage would leave out.
+   */
+  granularity?: Granularity;
 }
 
 /**
@@ -60,6 +68,8 @@ export interface ChargebackResult {
   by: ChargebackGrouping;
   tagKey: string | null;
   stamps: string[];
+  /** The granularity whose usage was rated (asked for, or chosen as ChargebackQuery.granularity says). */
+  granularity: Granularity;
   currency: string;
   minorUnits: number;
   rounding: RoundingPolicy;
@@ -142,6 +152,8 @@ export interface StatementInput {
   period: UsagePeriod;
   rateCardId: string;
   stamps?: string[];
+  /** Which synced usage to rate; absent: chosen as ChargebackQuery.granularity says. Kept on the statement and hashed with its inputs. */
+  granularity?: Granularity;
 }
 
 /**
@@ -161,6 +173,8 @@ export interface StatementDocument {
   period: { from: string; to: string };
   /** Stamps whose usage is included ([] = all). */
   stamps: string[];
+  /** The granularity whose usage was rated: one of the statement's inputs (hashed, and kept by replays). */
+  granularity: Granularity;
   rateCard: { id: string; name: string; currency: string; versions: number[] };
   createdAt: string;
   createdBy: string;
@@ -214,3 +228,19 @@ export interface ReplayResult {
    */
   corrections: string[];
 }
+
+/** pdf: printable statement; csv and xlsx: its lines and totals; focus: a FOCUS 1.2 cost and usage CSV. */
+export type StatementExportFormat = 'pdf' | 'csv' | 'xlsx' | 'focus';
+
+export const STATEMENT_EXPORT_FORMATS: readonly StatementExportFormat[] = ['pdf', 'csv', 'xlsx', 'focus'];
+
+/** PDF: one file per tenant (the default), or one file with a section per tenant. */
+export type PdfLayout = 'per-tenant' | 'combined';
+
+/**
+ * A chargeback run as files: csv and xlsx hold its rows per group; pdf and focus are the statement the run would make,
+ * computed as statements:create computes one but never saved, with the status draft (and a DRAFT watermark on PDF).
+ */
+export type ChargebackExportFormat = 'csv' | 'xlsx' | 'pdf' | 'focus';
+
+export const CHARGEBACK_EXPORT_FORMATS: readonly ChargebackExportFormat[] = ['csv', 'xlsx', 'pdf', 'focus'];

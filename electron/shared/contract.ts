@@ -30,8 +30,8 @@ import type {
   UsageSeries,
 } from './domain.ts';
 import type {
-  ChargebackLinesPage, ChargebackQuery, ChargebackResult, ReplayResult, StatementDocument, StatementInput,
-  StatementSummary, WhatIfOther, WhatIfResult,
+  ChargebackExportFormat, ChargebackLinesPage, ChargebackQuery, ChargebackResult, PdfLayout, ReplayResult,
+  StatementDocument, StatementExportFormat, StatementInput, StatementSummary, WhatIfOther, WhatIfResult,
 } from './chargeback.ts';
 import type {
   Adjustment, AuditEntry, AuditVerification, RateCard, RateCardDraft, RateCardInput, RateCardSummary, SavedDraft,
@@ -110,6 +110,11 @@ export interface StackmeterApi {
   'chargeback:lines'(query: ChargebackQuery, groupKey: string, offset: number, limit: number): ChargebackLinesPage;
   /** Per tenant: the query's card against another card, or one version of a card pricing the whole period. */
   'chargeback:whatIf'(query: ChargebackQuery, other: WhatIfOther): WhatIfResult;
+  /**
+   * Writes a run to the exports folder: csv/xlsx its rows, pdf/focus the statement it would make (never saved, status
+   * draft, a DRAFT watermark on PDF; PDF one per tenant unless `pdfLayout` is 'combined'). Audited.
+   */
+  'chargeback:export'(query: ChargebackQuery, format: ChargebackExportFormat, pdfLayout?: PdfLayout): ExportResult[];
   /** Every statement and correction, newest first. */
   'statements:list'(): StatementSummary[];
   'statements:get'(id: string): StatementDocument;
@@ -121,6 +126,11 @@ export interface StackmeterApi {
   'statements:replay'(id: string): ReplayResult;
   /** A draft correction statement holding what changed since a statement was finalized. Audited with the reason. */
   'statements:correct'(id: string, reason: string): StatementDocument;
+  /**
+   * Writes a statement to the exports folder: PDF (one per tenant unless `pdfLayout` is 'combined'), CSV or XLSX of
+   * its lines and totals, or FOCUS 1.2 CSV. Audited with the files and the statement's hash.
+   */
+  'statements:export'(id: string, format: StatementExportFormat, pdfLayout?: PdfLayout): ExportResult[];
 }
 
 /** The file formats rate cards import from and export to. */
@@ -168,7 +178,7 @@ export const BRIDGE_KEY = 'stackmeter';
 export const API_PREFIX = '/api/';
 export const EVENTS_PATH = '/api/events';
 /**
- * `GET /api/exports/<fileName>` downloads a file that `usage:export` or `rates:export` wrote (same token; only export
- * file names).
+ * `GET /api/exports/<fileName>` downloads a file that `usage:export`, `rates:export`, `chargeback:export` or
+ * `statements:export` wrote (same token; only export file names).
  */
 export const EXPORTS_PATH = '/api/exports/';

@@ -314,6 +314,8 @@ export interface UsageFilter {
   services?: string[];
   /** Resources carrying this tag key (case-insensitive), with this value when one is given. */
   tag?: { key: string; value?: string };
+  /** Only usage synced at this granularity (a chargeback line's records: the granularity it rated). */
+  granularity?: Granularity;
 }
 
 export interface ExploreQuery {

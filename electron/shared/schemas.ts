@@ -1,6 +1,9 @@
 import { z } from 'zod';
 import type { Args, Method } from './contract.ts';
-import { CHARGEBACK_GROUPINGS, type ChargebackGrouping } from './chargeback.ts';
+import {
+  CHARGEBACK_EXPORT_FORMATS, CHARGEBACK_GROUPINGS, STATEMENT_EXPORT_FORMATS, type ChargebackExportFormat,
+  type ChargebackGrouping, type StatementExportFormat,
+} from './chargeback.ts';
 import { USAGE_DIMENSIONS, type UsageDimension } from './domain.ts';
 
 /**
@@ -44,11 +47,13 @@ export const connectionInputSchema = z.object({
   subscriptionId: guid.optional(),
 });
 
+const granularity = z.enum(['Hourly', 'Daily']);
+
 export const syncRequestSchema = z.object({
   connection: name,
   from: reportedTime.optional(),
   to: reportedTime.optional(),
-  granularity: z.enum(['Hourly', 'Daily']),
+  granularity,
   sweepDeleted: z.boolean().optional(),
 });
 
@@ -96,6 +101,7 @@ export const usageFilterSchema = z.object({
   meters: filterValues.optional(),
   services: filterValues.optional(),
   tag: z.object({ key: label(512), value: z.string().max(256).optional() }).strict().optional(),
+  granularity: granularity.optional(),
 }).strict();
 
 const dimension = z.enum(USAGE_DIMENSIONS as [UsageDimension, ...UsageDimension[]]);
@@ -257,6 +263,7 @@ export const chargebackQuerySchema = z.object({
   by: z.enum(CHARGEBACK_GROUPINGS as [ChargebackGrouping, ...ChargebackGrouping[]]),
   tagKey: label(512).optional(),
   stamps: filterValues.optional(),
+  granularity: granularity.optional(),
 }).strict().refine((q) => q.by !== 'tag' || q.tagKey !== undefined,
   { message: 'is required when grouping by tag', path: ['tagKey'] });
 
@@ -264,7 +271,10 @@ export const statementInputSchema = z.object({
   period: usagePeriodSchema,
   rateCardId,
   stamps: filterValues.optional(),
+  granularity: granularity.optional(),
 }).strict();
+
+const pdfLayout = z.enum(['per-tenant', 'combined']);
 
 const statementId = z.string().trim().regex(/^ST-\d{6}-\d{4,}(-C\d+)?$/, 'is not a statement ID such as ST-202610-0001');
 
@@ -312,12 +322,16 @@ export const argSchemas: ArgSchemas = {
     blockSize]),
   'chargeback:whatIf': z.tuple([chargebackQuerySchema,
     z.object({ rateCardId, version: versionNumber.optional() }).strict()]),
+  'chargeback:export': z.tuple([chargebackQuerySchema,
+    z.enum(CHARGEBACK_EXPORT_FORMATS as [ChargebackExportFormat, ...ChargebackExportFormat[]]), pdfLayout.optional()]),
   'statements:list': z.tuple([]),
   'statements:get': z.tuple([statementId]),
   'statements:create': z.tuple([statementInputSchema]),
   'statements:finalize': z.tuple([statementId, reason]),
   'statements:replay': z.tuple([statementId]),
   'statements:correct': z.tuple([statementId, reason]),
+  'statements:export': z.tuple([statementId,
+    z.enum(STATEMENT_EXPORT_FORMATS as [StatementExportFormat, ...StatementExportFormat[]]), pdfLayout.optional()]),
 };
 
 export const METHODS = Object.keys(argSchemas) as Method[];

@@ -44,7 +44,8 @@ beforeAll(() => {
   dir = mkdtempSync(join(tmpdir(), 'stackmeter-chargeback-'));
   db = openCache(join(dir, 'chargeback.sqlite'));
   fillCache(db);
-  truth = truthRows(db);
+  // The east stamp also holds two days of one VM synced daily: the run rates the hourly usage only.
+  truth = truthRows(db).filter((r) => r.granularity === 'Hourly');
   card = storeCard(db, { name: 'Standard', versions: [
     { effectiveFrom: '2026-01-01', meters: fixtureMeters('0.0475') },
     { effectiveFrom: '2026-10-31', meters: fixtureMeters('0.05') },

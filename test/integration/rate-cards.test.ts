@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -242,9 +243,11 @@ describe('rate card files against the cache', () => {
     } finally {
       other.close();
     }
+    // The entry names the file with its SHA-256, which identifies it wherever it is moved.
     expect(listAudit(db, 0, 1).rows[0]).toMatchObject({
       action: 'export', subject: 'rate-card:standard',
-      details: { fileName: written.fileName, format: 'json', version: null, rows: 85 },
+      details: { format: 'json', version: null, files: [{ fileName: written.fileName, rows: 85, bytes: written.bytes,
+        sha256: createHash('sha256').update(readFileSync(written.path)).digest('hex') }] },
     });
   });
 

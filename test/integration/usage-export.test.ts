@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { request } from 'node:http';
 import { tmpdir } from 'node:os';
@@ -14,6 +15,8 @@ import { quiet } from './sync-helpers.ts';
 import { fillCache, FORMULA_GROUP, FORMULA_TAG, NEGATIVE_RESOURCE } from './usage-fixture.ts';
 
 const NOW = new Date('2026-11-22T10:11:12Z');
+
+const sha256Of = (path: string): string => createHash('sha256').update(readFileSync(path)).digest('hex');
 
 let dir: string;
 let dbPath: string;
@@ -74,6 +77,16 @@ describe('usage export to CSV', () => {
   beforeAll(async () => {
     result = await core['usage:export'](query, 'csv');
     text = readFileSync(result.path, 'utf8');
+  });
+
+  it('records the export in the audit log with the query and the file\'s SHA-256', async () => {
+    const entries = (await core['audit:list'](0, 100)).rows;
+    const entry = entries.find((e) => e.action === 'export'
+      && (e.details as { files: { fileName: string }[] }).files[0]!.fileName === result.fileName);
+    expect(entry).toMatchObject({
+      subject: 'usage', at: NOW.toISOString(),
+      details: { format: 'csv', query, files: [{ rows: result.rows, bytes: result.bytes, sha256: sha256Of(result.path) }] },
+    });
   });
 
   it('writes a UTF-8 file with a byte order mark and CRLF lines into the exports folder, named by the time', () => {
@@ -265,6 +278,11 @@ describe('stackmeter usage', () => {
     expect(out.stdout).toContain(`to ${target}.`);
     expect(readFileSync(target, 'utf8')).toMatch(/^\uFEFFSubscription,Subscription ID,Records,Quantity,Unit\r\n/);
     expect(readdirSync(join(dir, 'reports'))).toEqual(['usage.csv']);
+    // Audited under the name the core gave it; the SHA-256 finds the file under the name asked for.
+    const [entry] = (await core['audit:list'](0, 1)).rows;
+    expect(entry).toMatchObject({ action: 'export', subject: 'usage', details: {
+      format: 'csv', query: { groupBy: ['subscription'] }, files: [{ sha256: sha256Of(target) }],
+    } });
   });
 
   it('fails with a clear message and exit code for an unknown stamp or dimension', async () => {

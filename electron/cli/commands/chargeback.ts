@@ -1,16 +1,17 @@
-import { rename } from 'node:fs/promises';
+import { rename, stat } from 'node:fs/promises';
 import { basename, dirname, resolve } from 'node:path';
 import {
-  ADJUSTMENTS_ROW_KEY, type ChargebackGrouping, type ChargebackQuery, type ChargebackResult, type WhatIfResult,
+  ADJUSTMENTS_ROW_KEY, type ChargebackExportFormat, type ChargebackGrouping, type ChargebackQuery,
+  type ChargebackResult, type PdfLayout, type WhatIfResult,
 } from '../../shared/chargeback.ts';
-import type { UsagePeriod } from '../../shared/domain.ts';
+import type { ExportResult, Granularity, UsagePeriod } from '../../shared/domain.ts';
 import { StackmeterError } from '../../shared/result.ts';
-import { exportChargeback } from '../../core/exports/chargeback-export.ts';
 import { defaultExportDir } from '../../core/exports/usage-export.ts';
 import { call } from '../call.ts';
 import { EXIT, type CliContext, type Command, type OptionValues } from '../command.ts';
 import { groupDecimal, textTable } from '../format.ts';
 import { findCard } from './rates.ts';
+import { parseGranularity } from './sync.ts';
 
 export const text = (options: OptionValues, name: string): string | undefined => {
   const raw = options[name];
@@ -52,7 +53,33 @@ export const PERIOD_OPTIONS = {
   to: { type: 'string', placeholder: '<YYYY-MM-DD>', description: 'Day after the custom period\'s last day' },
   'rate-card': { type: 'string', placeholder: '<name>', description: 'The rate card\'s name (any case) or ID' },
   stamp: { type: 'string', placeholder: '<name>', multiple: true, description: 'Only usage from these stamps' },
+  granularity: {
+    type: 'string', placeholder: 'hourly|daily',
+    description: 'The synced usage to rate (default: hourly; daily when the period has daily usage only)',
+  },
 } as const;
+
+/** --granularity: which synced usage to rate; absent: the core chooses (hourly when the period has hourly usage). */
+export function granularityOption(options: OptionValues): Granularity | undefined {
+  return options.granularity === undefined ? undefined : parseGranularity(options.granularity);
+}
+
+/** --combined: PDF only, one file with a section per tenant instead of one file per tenant. */
+export function pdfLayoutOption(options: OptionValues, format: string): PdfLayout | undefined {
+  if (options.combined !== true) return undefined;
+  if (format !== 'pdf') throw new StackmeterError('INVALID_ARGUMENT', '--combined applies to --format pdf only.');
+  return 'combined';
+}
+
+/** Where files were written, one line each, or as JSON. */
+export function printFiles(ctx: CliContext, files: ExportResult[], what: string): void {
+  if (ctx.json) {
+    ctx.out(JSON.stringify(files, null, 2));
+    return;
+  }
+  ctx.out(`Wrote ${what} to ${files.length === 1 ? '' : `${files.length} files:\n  `}`
+    + files.map((f) => `${f.path} (${f.bytes.toLocaleString('en-US')} bytes)`).join('\n  '));
+}
 
 export function rateCardOption(options: OptionValues): string {
   const card = text(options, 'rate-card');
@@ -77,26 +104,47 @@ function byOption(options: OptionValues): ChargebackGrouping {
   return grouping;
 }
 
-/**
- * The output: --format, else the --out file's extension, else a table. PDF and FOCUS are statement formats (one
- * document per tenant with the statement's hash, FOCUS rows citing the statement ID): they are written from a
- * statement (electron/core/exports/statement-files.ts), so a chargeback run refuses them and says where to go.
- */
-function formatOf(options: OptionValues, out: string | undefined): 'table' | 'csv' | 'xlsx' {
-  const format = text(options, 'format') ?? (out?.toLowerCase().endsWith('.xlsx') ? 'xlsx'
-    : out?.toLowerCase().endsWith('.csv') ? 'csv' : 'table');
-  if (format === 'pdf' || format === 'focus') {
-    throw new StackmeterError('INVALID_ARGUMENT', `--format ${format} writes a statement: create one with `
-      + '"stackmeter statements create" and export that statement.');
-  }
-  if (format !== 'table' && format !== 'csv' && format !== 'xlsx') {
-    throw new StackmeterError('INVALID_ARGUMENT', `--format must be table, csv or xlsx, not "${format}".`);
+const FORMATS: readonly string[] = ['table', 'csv', 'xlsx', 'pdf', 'focus'];
+
+/** The output: --format, else the --out file's extension (.csv, .xlsx, .pdf, .focus.csv), else a table. */
+function formatOf(options: OptionValues, out: string | undefined): 'table' | ChargebackExportFormat {
+  const name = out?.toLowerCase() ?? '';
+  const format = text(options, 'format') ?? (name.endsWith('.focus.csv') ? 'focus' : name.endsWith('.csv') ? 'csv'
+    : name.endsWith('.xlsx') ? 'xlsx' : name.endsWith('.pdf') ? 'pdf' : 'table');
+  if (!FORMATS.includes(format)) {
+    throw new StackmeterError('INVALID_ARGUMENT', `--format must be table, csv, xlsx, pdf or focus, not "${format}".`);
   }
   if (format === 'table' && out !== undefined) {
     throw new StackmeterError('INVALID_ARGUMENT',
-      '--out writes a file: give --format csv or xlsx (or a .csv/.xlsx name).');
+      '--out writes a file: give --format csv, xlsx, pdf or focus (or a .csv/.xlsx/.pdf name).');
   }
-  return format;
+  return format as 'table' | ChargebackExportFormat;
+}
+
+const isDirectory = (path: string): Promise<boolean> => stat(path).then((s) => s.isDirectory(), () => false);
+
+/**
+ * Where the files go: without --out, the exports folder beside the cache; into --out when it is a folder (or must be
+ * one: a PDF per tenant), else to the file --out names (written beside it, then renamed).
+ */
+async function outputOf(ctx: CliContext, out: string | undefined, perTenantPdf: boolean):
+  Promise<{ dir: string; file: string | null }> {
+  if (out === undefined) return { dir: defaultExportDir(ctx.dbPath), file: null };
+  const target = resolve(out);
+  if (await isDirectory(target)) return { dir: target, file: null };
+  if (perTenantPdf) {
+    if (target.toLowerCase().endsWith('.pdf')) {
+      throw new StackmeterError('INVALID_ARGUMENT', '--format pdf writes one PDF per tenant: give --out a folder, or '
+        + 'add --combined for one PDF with a section per tenant.');
+    }
+    return { dir: target, file: null };
+  }
+  return { dir: dirname(target), file: target };
+}
+
+function filesWhat(format: ChargebackExportFormat, files: ExportResult[]): string {
+  if (format === 'csv' || format === 'xlsx') return `${files[0]!.rows.toLocaleString('en-US')} row(s) and a totals row`;
+  return `the DRAFT statement of this run (not saved)${format === 'focus' ? ' as FOCUS 1.2' : ''}`;
 }
 
 const money = (amount: string): string => groupDecimal(amount);
@@ -128,8 +176,8 @@ function printRun(ctx: CliContext, result: ChargebackResult): void {
   const versions = result.rateCard.versions.length === 0 ? 'no version in effect'
     : `version${result.rateCard.versions.length > 1 ? 's' : ''} ${result.rateCard.versions.join(', ')}`;
   ctx.out(`\n${result.currency} ${money(result.totals.total)} for ${result.period.from} to ${result.period.to} `
-    + `(end excluded), rate card "${result.rateCard.name}" ${versions}, rounded ${result.rounding.mode} per `
-    + `${result.rounding.point}.`);
+    + `(end excluded), ${result.granularity.toLowerCase()} usage, rate card "${result.rateCard.name}" ${versions}, `
+    + `rounded ${result.rounding.mode} per ${result.rounding.point}.`);
   for (const u of result.unrated) {
     ctx.out(`Unrated, not charged: meter ${u.meterId}, ${u.records.toLocaleString('en-US')} record(s), quantity `
       + `${groupDecimal(u.quantity)} (${u.reason}).`);
@@ -172,8 +220,12 @@ export const chargebackCommand: Command = {
     'the same total. By resource group or tag, each line is shared out by quantity to the cent. Adjustments that\n' +
     'no row owns are on an "(adjustments)" row. Unrated usage (meters without a price) is listed, never charged.\n' +
     '--what-if <card> compares the total per tenant with another card, or with one version of it\n' +
-    '(--what-if-version, a draft too) pricing the whole period. --format csv or xlsx writes the rows to --out, or\n' +
-    'to the exports folder beside the cache. PDF and FOCUS files are written from statements.',
+    '(--what-if-version, a draft too) pricing the whole period. A stamp synced both hourly and daily holds each\n' +
+    'hour twice; one granularity is rated (--granularity; default hourly when the period has hourly usage).\n' +
+    '--format csv or xlsx writes the rows; pdf and focus write the statement this run would make, as\n' +
+    '"statements create" makes it but not saved, marked DRAFT (PDF: one per tenant, or --combined; --by does not\n' +
+    'apply). Files go to --out (a file, or a folder), else to the exports folder beside the cache. Every export\n' +
+    'is recorded in the audit log with the SHA-256 of its files.',
   positionals: [],
   options: {
     ...PERIOD_OPTIONS,
@@ -184,18 +236,22 @@ export const chargebackCommand: Command = {
     'tag-key': { type: 'string', placeholder: '<key>', description: 'The tag whose values --by tag groups by' },
     'what-if': { type: 'string', placeholder: '<card>', description: 'Compare per tenant with this card (name or ID)' },
     'what-if-version': { type: 'string', placeholder: '<n>', description: 'Compare with this version of it alone' },
-    format: { type: 'string', placeholder: '<format>', description: 'table (default), csv or xlsx' },
-    out: { type: 'string', placeholder: '<file>', description: 'The file csv or xlsx is written to' },
+    format: { type: 'string', placeholder: '<format>', description: 'table (default), csv, xlsx, pdf or focus' },
+    out: { type: 'string', placeholder: '<file|dir>', description: 'Where the file (or PDF per tenant) is written' },
+    combined: { type: 'boolean', description: 'PDF: one file with a section per tenant' },
   },
   async run(ctx, options) {
     const out = text(options, 'out');
     const format = formatOf(options, out);
+    const pdfLayout = pdfLayoutOption(options, format);
     const period = periodOption(options);
-    const core = ctx.openCore();
+    const granularity = granularityOption(options);
+    const output = format === 'table' ? null : await outputOf(ctx, out, format === 'pdf' && pdfLayout === undefined);
+    const core = ctx.openCore(output === null ? undefined : { exportDir: output.dir });
     const card = await findCard(core, rateCardOption(options));
     const query: ChargebackQuery = {
       period, rateCardId: card.id, by: byOption(options), tagKey: text(options, 'tag-key'),
-      stamps: list(options, 'stamp'),
+      stamps: list(options, 'stamp'), granularity,
     };
     const other = text(options, 'what-if');
     if (other !== undefined) {
@@ -207,17 +263,16 @@ export const chargebackCommand: Command = {
       else printWhatIf(ctx, result);
       return EXIT.ok;
     }
-    const result = await call(core, 'chargeback:run', query);
-    if (format !== 'table') {
-      const target = out === undefined ? undefined : resolve(out);
-      const written = await exportChargeback(result, format,
-        { dir: target === undefined ? defaultExportDir(ctx.dbPath) : dirname(target), now: new Date() });
-      const path = target ?? written.path;
-      if (target !== undefined) await rename(written.path, target);
-      ctx.out(ctx.json ? JSON.stringify({ ...written, fileName: basename(path), path })
-        : `Wrote ${written.rows.toLocaleString('en-US')} row(s) and a totals row to ${path}.`);
+    if (format !== 'table' && output !== null) {
+      const files = await call(core, 'chargeback:export', query, format, pdfLayout);
+      if (output.file !== null) {
+        await rename(files[0]!.path, output.file);
+        files[0] = { ...files[0]!, fileName: basename(output.file), path: output.file };
+      }
+      printFiles(ctx, files, filesWhat(format, files));
       return EXIT.ok;
     }
+    const result = await call(core, 'chargeback:run', query);
     if (ctx.json) ctx.out(JSON.stringify(result, null, 2));
     else printRun(ctx, result);
     return EXIT.ok;

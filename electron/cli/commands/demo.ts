@@ -5,6 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { startSimulator } from '../../core/simulator/index.ts';
 import { DEMO_CACHE_FILE_NAME } from '../../core/paths.ts';
 import { call } from '../call.ts';
+import type { Core } from '../../core/types.ts';
 import { EXIT, type CliContext, type Command } from '../command.ts';
 import { electronBinary } from '../electron-binary.ts';
 import { intOption } from './simulate.ts';
@@ -12,6 +13,7 @@ import { serveUntilInterrupted } from './serve.ts';
 import { defaultFrom, describeRun, exitCodeForRun, runSyncInForeground } from './sync.ts';
 
 const DEMO_STAMP = 'demo';
+const DEMO_RATE_CARD = 'Starter (example prices)';
 const SECRET_VARIABLE = 'STACKMETER_DEMO_SECRET';
 
 const REPO = fileURLToPath(new URL('../../../', import.meta.url));
@@ -36,12 +38,30 @@ function openDesktopWindow(ctx: CliContext): void {
   ctx.err('Desktop window: opening Stackmeter on the demo cache.');
 }
 
+/**
+ * Gives the demo a published rate card (the starter card's example prices) in effect from the first synced month, so
+ * that chargeback and statements have something to show. Kept when it exists: the demo replaces the stamp, not the
+ * rate cards and statements made with it.
+ */
+async function ensureDemoRateCard(ctx: CliContext, core: Core, from: string): Promise<void> {
+  if ((await call(core, 'rates:list')).some((c) => c.name === DEMO_RATE_CARD)) return;
+  const card = await call(core, 'rates:create', {
+    name: DEMO_RATE_CARD, currency: 'USD', rounding: { mode: 'half-even', point: 'line' }, from: 'starter',
+  });
+  const draft = card.versions[0]!;
+  await call(core, 'rates:saveDraft', card.id, draft.version,
+    { effectiveFrom: `${from.slice(0, 7)}-01`, note: draft.note, meters: draft.meters });
+  await call(core, 'rates:publish', card.id, draft.version, 'Demo: example prices for trying chargeback');
+  ctx.err(`Rate card: "${DEMO_RATE_CARD}" published (example prices).`);
+}
+
 export const demoCommand: Command = {
   name: 'demo',
   summary: 'Start the simulator, add it as stamp "demo", sync the last 31 days, then serve the console',
   details:
     'Uses its own cache (demo.sqlite in the per-user data folder) unless --db is given, so it never touches the\n' +
     'real one. A previous "demo" stamp is replaced, because each run starts a new simulator with a new CA.\n' +
+    'A rate card with the starter\'s example prices is published once, for trying chargeback.\n' +
     'Where Electron\'s binary is installed, the desktop window opens on the demo cache as well.',
   defaultDbFile: DEMO_CACHE_FILE_NAME,
   positionals: [],
@@ -78,6 +98,7 @@ export const demoCommand: Command = {
       });
       ctx.err(describeRun(run));
       if (run.status !== 'succeeded') return exitCodeForRun(run);
+      await ensureDemoRateCard(ctx, core, defaultFrom(now, days));
       ctx.err(`Cache: ${ctx.dbPath}`);
       if (options['no-serve'] !== true) {
         openDesktopWindow(ctx);

@@ -12,8 +12,8 @@ import { runsCommand } from './runs.ts';
 import { serveCommand } from './serve.ts';
 import { simulateCommand } from './simulate.ts';
 import {
-  statementsCorrectCommand, statementsCreateCommand, statementsFinalizeCommand, statementsListCommand,
-  statementsReplayCommand,
+  statementsCorrectCommand, statementsCreateCommand, statementsExportCommand, statementsFinalizeCommand,
+  statementsListCommand, statementsReplayCommand,
 } from './statements.ts';
 import { syncCommand } from './sync.ts';
 import { usageCommand } from './usage.ts';
@@ -43,6 +43,7 @@ export const COMMANDS: Command[] = [
   statementsFinalizeCommand,
   statementsReplayCommand,
   statementsCorrectCommand,
+  statementsExportCommand,
   auditVerifyCommand,
   auditListCommand,
   serveCommand,

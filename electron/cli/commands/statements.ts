@@ -1,9 +1,14 @@
-import type { StatementDocument } from '../../shared/chargeback.ts';
+import { resolve } from 'node:path';
+import {
+  STATEMENT_EXPORT_FORMATS, type StatementDocument, type StatementExportFormat, type StatementInput,
+} from '../../shared/chargeback.ts';
 import { StackmeterError } from '../../shared/result.ts';
 import { call } from '../call.ts';
 import { EXIT, type CliContext, type Command, type OptionValues } from '../command.ts';
 import { groupDecimal, printList } from '../format.ts';
-import { list, PERIOD_OPTIONS, periodOption, rateCardOption, text } from './chargeback.ts';
+import {
+  granularityOption, list, PERIOD_OPTIONS, pdfLayoutOption, periodOption, printFiles, rateCardOption, text,
+} from './chargeback.ts';
 import { findCard } from './rates.ts';
 
 function reasonOption(options: OptionValues): string {
@@ -31,8 +36,9 @@ function printDocument(ctx: CliContext, doc: StatementDocument, verb: string): v
   const { result } = doc;
   const what = doc.kind === 'correction' ? `correction of ${doc.correctsId ?? ''}` : 'statement';
   const stamps = doc.stamps.length > 0 ? `, stamps ${doc.stamps.join(', ')}` : '';
-  ctx.out(`${verb} ${what} ${doc.id} (${doc.status}): ${period(doc)} (end excluded), rate card "${doc.rateCard.name}" `
-    + `${versions(doc.rateCard.versions)}${stamps}.`);
+  ctx.out(`${verb} ${what} ${doc.id} (${doc.status}): ${period(doc)} (end excluded), `
+    + `${doc.granularity.toLowerCase()} usage, rate card "${doc.rateCard.name}" ${versions(doc.rateCard.versions)}`
+    + `${stamps}.`);
   const labels = new Map(doc.tenants.map((t) => [t.tenantId, t.label]));
   for (const t of result.totals.byTenant) {
     const label = labels.get(t.tenantId) ?? t.tenantId ?? '(unknown tenant)';
@@ -73,14 +79,17 @@ export const statementsCreateCommand: Command = {
   summary: 'Rate a period with a rate card and keep it as a draft statement',
   details: 'The draft holds every rated line (rate card version, price, conversion), the adjustments in their fixed\n' +
     'order and the totals per tenant, subscription and meter. Finalizing recomputes it and makes it immutable.\n' +
-    'With --json, the whole statement document.',
+    'It rates one granularity of synced usage (--granularity; default hourly when the period has hourly usage),\n' +
+    'kept with the statement and hashed with its inputs. With --json, the whole statement document.',
   positionals: [],
   options: { ...PERIOD_OPTIONS },
   async run(ctx, options) {
     const core = ctx.openCore();
-    const input = { period: periodOption(options), rateCardId: (await findCard(core, rateCardOption(options))).id };
-    const stamps = list(options, 'stamp');
-    const doc = await call(core, 'statements:create', stamps === undefined ? input : { ...input, stamps });
+    const input: StatementInput = {
+      period: periodOption(options), rateCardId: (await findCard(core, rateCardOption(options))).id,
+      stamps: list(options, 'stamp'), granularity: granularityOption(options),
+    };
+    const doc = await call(core, 'statements:create', input);
     printDocument(ctx, doc, 'Created');
     return EXIT.ok;
   },
@@ -136,6 +145,45 @@ export const statementsCorrectCommand: Command = {
   options: { ...REASON },
   async run(ctx, options, [id]) {
     printDocument(ctx, await call(ctx.openCore(), 'statements:correct', id!, reasonOption(options)), 'Created');
+    return EXIT.ok;
+  },
+};
+
+function exportFormatOption(options: OptionValues): StatementExportFormat {
+  const format = text(options, 'format');
+  if (format === undefined || !(STATEMENT_EXPORT_FORMATS as readonly string[]).includes(format)) {
+    throw new StackmeterError('INVALID_ARGUMENT', format === undefined
+      ? 'Give --format pdf, csv, xlsx or focus.'
+      : `--format must be pdf, csv, xlsx or focus, not "${format}".`);
+  }
+  return format as StatementExportFormat;
+}
+
+const FORMAT_NAMES: Record<StatementExportFormat, string> = {
+  pdf: 'PDF', csv: 'CSV', xlsx: 'XLSX', focus: 'FOCUS 1.2 CSV',
+};
+
+export const statementsExportCommand: Command = {
+  name: 'statements export',
+  summary: 'Write a statement as PDF (one per tenant), CSV, XLSX or FOCUS 1.2 CSV',
+  details: 'PDF: printable, one file per tenant (--combined: one file with a section per tenant), with the\n' +
+    'currency, period, rate card versions and the statement\'s hash; a draft is marked DRAFT. CSV and XLSX: every\n' +
+    'line, adjustment and total, text that a spreadsheet would run as a formula made inert. FOCUS: the FOCUS 1.2\n' +
+    'columns, with the stamp, rate card version and statement ID as x_ columns. Files are named\n' +
+    'stackmeter-statement-<id>[-<tenant>].<pdf|csv|xlsx|focus.csv> (-2, -3... when a name is taken) and the\n' +
+    'export is recorded in the audit log with the SHA-256 of each file. With --json, the files written.',
+  positionals: ID,
+  options: {
+    format: { type: 'string', placeholder: '<format>', description: 'pdf, csv, xlsx or focus' },
+    'out-dir': { type: 'string', placeholder: '<dir>', description: 'The folder to write to (default: the current one)' },
+    combined: { type: 'boolean', description: 'PDF: one file with a section per tenant' },
+  },
+  async run(ctx, options, [id]) {
+    const format = exportFormatOption(options);
+    const pdfLayout = pdfLayoutOption(options, format);
+    const core = ctx.openCore({ exportDir: resolve(text(options, 'out-dir') ?? '.') });
+    const files = await call(core, 'statements:export', id!, format, pdfLayout);
+    printFiles(ctx, files, `statement ${id!.trim()} as ${FORMAT_NAMES[format]}`);
     return EXIT.ok;
   },
 };

@@ -1,5 +1,5 @@
 import type Database from 'better-sqlite3';
-import type { UsageFilter } from '../../shared/domain.ts';
+import type { Granularity, UsageFilter } from '../../shared/domain.ts';
 import type { RateCard, SubscriptionRef, UsageItem } from '../../shared/rating.ts';
 import { StackmeterError } from '../../shared/result.ts';
 import {
@@ -17,7 +17,8 @@ import { versionSegments } from '../rating/index.ts';
  * period. A month wholly in the period is read from usage_monthly (rollupPlan decides), the edge days of a custom
  * range from the daily rollup; where a version takes effect inside such a month, the smaller pieces are read by day
  * and the largest is the month minus them. Each piece gives one usage item per subscription and meter, summed over
- * stamps, resources and granularities exactly (decimal_sum in SQL, scaled integers in JS).
+ * stamps and resources exactly (decimal_sum in SQL, scaled integers in JS), of one granularity: a stamp synced hourly
+ * and daily holds each hour's usage twice, once per granularity (chooseGranularity).
  *
  * For rows per resource group or tag, the same items are read with the group as an extra key: the items (and so the
  * price) stay the same, and each item remembers its quantity and records per group so that a rated line's amount can
@@ -141,9 +142,9 @@ function readPlan(pieces: readonly UsagePiece[]): { reads: Read[]; subtractFrom:
 }
 
 /** The SQL that sums each read's usage per subscription and meter (and group), joined to their IDs. */
-function usageStatement(db: Database.Database, reads: readonly Read[], stamps: string[],
+function usageStatement(db: Database.Database, reads: readonly Read[], stamps: string[], granularity: Granularity,
   grouping: ResourceGrouping | null): { sql: string; params: Params } {
-  const filter = filterSql(db, { stamps }, ROLLUP_COLUMNS);
+  const filter = filterSql(db, { stamps, granularity }, ROLLUP_COLUMNS);
   const params: Params = { ...filter.params };
   const resource = grouping === null ? '' : ', resource_key';
   // Without a resource grouping the daily rollup without resources is enough: one row per subscription and meter a day.
@@ -234,14 +235,57 @@ function compare(a: string, b: string): number {
 }
 
 /**
- * The usage items of a period (whole UTC days) for a rate card: one per subscription, meter and piece, and with a
- * resource grouping each item's parts per resource group or tag value. `stamps` empty: every stamp and imports.
+ * The granularity a run rates: the one asked for; else Daily when the period has daily usage of the stamps (empty:
+ * every stamp and imports) but no hourly usage, else Hourly (also when nothing is synced yet: syncs are hourly unless
+ * told otherwise, so late usage will arrive hourly). Chosen so, Hourly is refused when a stamp has daily usage in the
+ * period but no hourly usage: rating hourly usage would leave that stamp's usage out without a word.
+ */
+export function chooseGranularity(db: Database.Database, range: DayRange, stamps: string[],
+  asked: Granularity | undefined): Granularity {
+  if (asked !== undefined) return asked;
+  const filter = filterSql(db, { stamps }, ROLLUP_COLUMNS);
+  const params: Params = { ...filter.params, imported: NO_VALUE.stamp };
+  // Whole months from the monthly rollup, the other days from the daily one: a few thousand rows a month.
+  const plan = rollupPlan(range);
+  const reads = plan.days.map((days, i) => {
+    params[`d${i}_from`] = days.fromDay;
+    params[`d${i}_to`] = days.toDay;
+    return `SELECT connection_key, granularity FROM usage_daily_meter
+      WHERE ${[`day >= @d${i}_from`, `day < @d${i}_to`, ...filter.conditions].join(' AND ')}`;
+  });
+  if (plan.months) {
+    params.m_from = plan.months.from;
+    params.m_to = plan.months.to;
+    reads.push(`SELECT connection_key, granularity FROM usage_monthly
+      WHERE ${['month BETWEEN @m_from AND @m_to', ...filter.conditions].join(' AND ')}`);
+  }
+  const found = db.prepare<[Params], { stamp: string; granularity: Granularity }>(`
+    SELECT coalesce(c.name, @imported) AS stamp, u.granularity
+    FROM (SELECT DISTINCT connection_key, granularity FROM (${reads.join(' UNION ALL ')})) u
+    LEFT JOIN connections c ON c.id = u.connection_key`).all(params);
+  const hourly = new Set(found.filter((f) => f.granularity === 'Hourly').map((f) => f.stamp));
+  if (hourly.size === 0) return found.length > 0 ? 'Daily' : 'Hourly';
+  const dailyOnly = [...new Set(found.filter((f) => !hourly.has(f.stamp)).map((f) => f.stamp))].sort(compare);
+  if (dailyOnly.length > 0) {
+    const names = dailyOnly.map((n) => `"${n}"`).join(', ');
+    throw new StackmeterError('INVALID_ARGUMENT', `${dailyOnly.length === 1 ? 'Stamp' : 'Stamps'} ${names} `
+      + `${dailyOnly.length === 1 ? 'has' : 'have'} daily usage from ${dayText(range.fromDay)} to `
+      + `${dayText(range.toDay)} but no hourly usage, which the other stamps have: rating hourly usage would leave `
+      + `${dailyOnly.length === 1 ? 'it' : 'them'} out. Choose the granularity to rate, or rate those stamps apart.`);
+  }
+  return 'Hourly';
+}
+
+/**
+ * The usage items of a period (whole UTC days) for a rate card, of one granularity: one per subscription, meter and
+ * piece, and with a resource grouping each item's parts per resource group or tag value. `stamps` empty: every stamp
+ * and imports.
  */
 export function aggregateUsage(db: Database.Database, card: RateCard, range: DayRange, stamps: string[],
-  grouping: ResourceGrouping | null = null): AggregatedUsage {
+  granularity: Granularity, grouping: ResourceGrouping | null = null): AggregatedUsage {
   const pieces = usagePieces(card, range);
   const { reads, subtractFrom } = readPlan(pieces);
-  const { sql, params } = usageStatement(db, reads, stamps, grouping);
+  const { sql, params } = usageStatement(db, reads, stamps, granularity, grouping);
   const rows = db.prepare<[Params], UsageRow>(sql).all(params);
 
   interface Part { records: number; quantity: ScaledDecimal; }
@@ -317,12 +361,13 @@ export function aggregateUsage(db: Database.Database, card: RateCard, range: Day
 
 /** The usage records behind one item (and group, as a resource group or tag filter): for usage:records. */
 export function itemFilter(piece: UsagePiece, subscriptionId: string, meterId: string, stamps: string[],
-  group: Pick<UsageFilter, 'resourceGroups' | 'tag'> = {}): UsageFilter {
+  granularity: Granularity, group: Pick<UsageFilter, 'resourceGroups' | 'tag'> = {}): UsageFilter {
   return {
     period: { from: dayText(piece.fromDay), to: dayText(piece.toDay) },
     ...(stamps.length > 0 ? { stamps: [...stamps] } : {}),
     subscriptions: [subscriptionId],
     meters: [meterId],
+    granularity,
     ...group,
   };
 }

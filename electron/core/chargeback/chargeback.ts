@@ -33,7 +33,8 @@ function resourceGrouping(query: ChargebackQuery): ResourceGrouping | null {
 function runOf(db: Database.Database, card: RateCard, query: ChargebackQuery, adjustments: readonly Adjustment[]):
 Run {
   return ratePeriod(db, {
-    card, period: query.period, stamps: query.stamps, adjustments, grouping: resourceGrouping(query),
+    card, period: query.period, stamps: query.stamps, adjustments, granularity: query.granularity,
+    grouping: resourceGrouping(query),
   });
 }
 
@@ -68,7 +69,7 @@ interface LinePart {
 
 /** Every line's parts per group of the query's grouping, in the engine's line order. */
 function lineParts(run: Run, query: ChargebackQuery): LinePart[] {
-  const { result, usage, stamps } = run;
+  const { result, usage, stamps, granularity } = run;
   const parts: LinePart[] = [];
   for (const line of result.lines) {
     const key = lineKey(line.month, line.subscriptionId, line.meterId, line.rateCardVersion);
@@ -76,7 +77,7 @@ function lineParts(run: Run, query: ChargebackQuery): LinePart[] {
     const amount = line.amount === null ? null : new RatingDecimal(line.amount);
     const whole = (groupKey: string): LinePart => ({
       groupKey, line, quantity: line.quantity, records: line.records, amount,
-      filter: itemFilter(piece, line.subscriptionId, line.meterId, stamps),
+      filter: itemFilter(piece, line.subscriptionId, line.meterId, stamps, granularity),
     });
     switch (query.by) {
       case 'tenant': parts.push(whole(tenantKey(line.tenantId))); break;
@@ -89,7 +90,7 @@ function lineParts(run: Run, query: ChargebackQuery): LinePart[] {
           : splitByQuantity(amount, shares.map((s) => new RatingDecimal(s.quantity)), result.minorUnits);
         shares.forEach((share, i) => parts.push({
           groupKey: share.key, line, quantity: share.quantity, records: share.records, amount: amounts?.[i] ?? null,
-          filter: itemFilter(piece, line.subscriptionId, line.meterId, stamps, query.by === 'tag'
+          filter: itemFilter(piece, line.subscriptionId, line.meterId, stamps, granularity, query.by === 'tag'
             ? { tag: { key: query.tagKey!.trim(), value: share.key } }
             : { resourceGroups: [share.key] }),
         }));
@@ -182,6 +183,7 @@ function resultOf(db: Database.Database, run: Run, query: ChargebackQuery, parts
     by: query.by,
     tagKey: query.by === 'tag' ? query.tagKey!.trim() : null,
     stamps: run.stamps,
+    granularity: run.granularity,
     currency: result.currency,
     minorUnits: result.minorUnits,
     rounding: result.rounding,
@@ -323,7 +325,8 @@ export function whatIf(db: Database.Database, query: ChargebackQuery, other: Wha
   }
   const tenantQuery: ChargebackQuery = { ...query, by: 'tenant' };
   const a = computed(db, cardA, tenantQuery, adjustments).run;
-  const b = computed(db, cardB, tenantQuery, adjustments).run;
+  // Both sides rate the same granularity, even if a sync in between would change the choice.
+  const b = computed(db, cardB, { ...tenantQuery, granularity: a.granularity }, adjustments).run;
   const m = a.result.minorUnits;
   const totals = (result: RatingResult): Map<string, Dec> =>
     new Map(result.totals.byTenant.map((t) => [tenantKey(t.tenantId), new RatingDecimal(t.total)]));

@@ -7,7 +7,8 @@ import type {
 import { StackmeterError } from '../../shared/result.ts';
 import { rateCardDraftSchema, rateCardFileSchema } from '../../shared/schemas.ts';
 import { readCsv, type CsvRow } from '../exports/csv-reader.ts';
-import { writeExport, writeNewFile } from '../exports/export-file.ts';
+import { fileTimeStamp, writeExport, writeNewFile } from '../exports/export-file.ts';
+import { auditExport } from '../exports/export-audit.ts';
 import { csvRecord, isPlainDecimal, neutraliseFormula } from '../exports/spreadsheet-safe.ts';
 import { meterMatchKey } from '../meters/catalog.ts';
 import {
@@ -583,12 +584,6 @@ export function importRateCard(db: Database.Database, text: string, format: Rate
     : importCsv(db, text, fileName, actor))).immediate();
 }
 
-/** `YYYYMMDD-HHMMSS` of a time, in UTC, as in every export's name. */
-function fileStamp(now: Date): string {
-  const iso = now.toISOString();
-  return `${iso.slice(0, 10).replaceAll('-', '')}-${iso.slice(11, 19).replaceAll(':', '')}`;
-}
-
 /**
  * Writes a card to the exports folder as `stackmeter-rate-card-<id>-<YYYYMMDD-HHMMSS>.json` (all versions, or the
  * one asked for) or `stackmeter-rate-card-<id>-v<n>-<YYYYMMDD-HHMMSS>.csv` (the version asked for, else the newest),
@@ -605,11 +600,8 @@ export async function exportRateCard(db: Database.Database, id: string, format: 
     ? { text: rateCardJson(card, chosen), rows: (chosen === undefined ? card.versions : [findVersion(card, chosen)])
       .reduce((n, v) => n + v.meters.length, 0) }
     : rateCardCsv(card, chosen!);
-  const base = `stackmeter-rate-card-${card.id}${format === 'csv' ? `-v${chosen}` : ''}-${fileStamp(actor.at)}`;
+  const base = `stackmeter-rate-card-${card.id}${format === 'csv' ? `-v${chosen}` : ''}-${fileTimeStamp(actor.at)}`;
   const written = await writeExport(dir, base, format, (temp) => writeNewFile(temp, file.text));
-  appendAudit(db, {
-    action: 'export', subject: `rate-card:${card.id}`, reason: null,
-    details: { fileName: written.fileName, format, version: chosen ?? null, rows: file.rows },
-  }, actor.user, actor.at);
-  return { fileName: written.fileName, path: written.path, rows: file.rows, bytes: written.bytes };
+  return auditExport(db, { subject: `rate-card:${card.id}`, details: { format, version: chosen ?? null } },
+    { fileName: written.fileName, path: written.path, rows: file.rows, bytes: written.bytes }, actor);
 }

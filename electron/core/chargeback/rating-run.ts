@@ -1,11 +1,13 @@
 import type Database from 'better-sqlite3';
-import type { UsagePeriod } from '../../shared/domain.ts';
+import type { Granularity, UsagePeriod } from '../../shared/domain.ts';
 import type { Adjustment, AdjustmentScope, RateCard, RatingResult } from '../../shared/rating.ts';
 import { StackmeterError } from '../../shared/result.ts';
 import { NO_VALUE } from '../explore/labels.ts';
 import { monthOfDay, periodDays, type DayRange } from '../explore/period.ts';
 import { rateStatement } from '../rating/index.ts';
-import { aggregateUsage, dayText, type AggregatedUsage, type ResourceGrouping } from './aggregate.ts';
+import {
+  aggregateUsage, chooseGranularity, dayText, type AggregatedUsage, type ResourceGrouping,
+} from './aggregate.ts';
 
 /**
  * One rating of a period's cached usage with a rate card: what chargeback runs and statements share. The usage is read
@@ -19,6 +21,8 @@ export interface RunSpec {
   /** Stamp names (any case); empty or absent: every stamp and imports. */
   stamps?: readonly string[];
   adjustments: readonly Adjustment[];
+  /** The usage to rate; absent: chosen as ChargebackQuery.granularity says (chooseGranularity). */
+  granularity?: Granularity;
   /** Read the usage per resource group or tag value too (rows of a chargeback by those). */
   grouping?: ResourceGrouping | null;
 }
@@ -31,6 +35,8 @@ export interface Run {
   range: DayRange;
   /** The stamps as the cache names them, sorted; [] for all. */
   stamps: string[];
+  /** The granularity whose usage was rated. */
+  granularity: Granularity;
   /** YYYY-MM, both included. */
   months: { from: string; to: string };
   /** As rated: scope IDs in lower case, sorted by ID. */
@@ -112,12 +118,15 @@ export function ratePeriod(db: Database.Database, spec: RunSpec): Run {
   const { period, range, months } = periodOf(spec.period);
   const stamps = normaliseStamps(db, spec.stamps);
   const adjustments = normaliseAdjustments(spec.adjustments);
-  const usage = db.transaction(() => aggregateUsage(db, spec.card, range, stamps, spec.grouping ?? null))();
+  const { granularity, usage } = db.transaction(() => {
+    const chosen = chooseGranularity(db, range, stamps, spec.granularity);
+    return { granularity: chosen, usage: aggregateUsage(db, spec.card, range, stamps, chosen, spec.grouping ?? null) };
+  })();
   const versions = [...new Set(usage.pieces.flatMap((p) => (p.version === null ? [] : [p.version])))]
     .sort((a, b) => a - b);
   const card = cardWithVersions(spec.card, versions);
   const result = rateStatement({
     card, months, usage: usage.items, subscriptions: usage.subscriptions, adjustments,
   });
-  return { card, period, range, stamps, months, adjustments, usage, versions, result };
+  return { card, period, range, stamps, granularity, months, adjustments, usage, versions, result };
 }

@@ -12,6 +12,7 @@ import type { Run } from './rating-run.ts';
  *   format         'stackmeter-statement-inputs/1'
  *   period         {from, to}: YYYY-MM-DD, `to` excluded; months {from, to}: the YYYY-MM months rated
  *   stamps         the stamp names whose usage counts, sorted ([] = every stamp and imports)
+ *   granularity    'Hourly' or 'Daily': the synced usage rated (a stamp synced both ways holds each hour twice)
  *   rateCard       id, currency, rounding {mode, point}, and each version used (the published versions whose time in
  *                  effect overlaps the period) in full: version, effectiveFrom, status, publishedAt, note, meters
  *   adjustments    every adjustment as rated (scope IDs in lower case), sorted by ID
@@ -46,6 +47,7 @@ export function statementInputs(run: Run): unknown {
     period: run.period,
     months: run.months,
     stamps: run.stamps,
+    granularity: run.granularity,
     rateCard: {
       id: card.id,
       currency: card.currency,

@@ -9,7 +9,7 @@ import { appendAudit } from './audit-log.ts';
 import { canonicalJson } from './canonical-json.ts';
 import { subscriptionLabels, tenantLabels } from './names.ts';
 import { getRateCard } from './rate-cards.ts';
-import { cardWithVersions, ratePeriod, type Run } from './rating-run.ts';
+import { cardWithVersions, periodOf, ratePeriod, type Run } from './rating-run.ts';
 import { resultDifference, resultDifferences } from './statement-diff.ts';
 import { correctionInputHash, inputHashOf, statementHash } from './statement-hash.ts';
 
@@ -81,7 +81,9 @@ function namesOf(db: Database.Database, result: RatingResult): StatementDocument
 /** A statement's period and stamps rated again with exactly the rate card versions it was priced with. */
 function replayRun(db: Database.Database, doc: StatementDocument): Run {
   const card = cardWithVersions(getRateCard(db, doc.rateCard.id), doc.rateCard.versions);
-  return ratePeriod(db, { card, period: doc.period, stamps: doc.stamps, adjustments: listAdjustments(db) });
+  return ratePeriod(db, {
+    card, period: doc.period, stamps: doc.stamps, granularity: doc.granularity, adjustments: listAdjustments(db),
+  });
 }
 
 /** The corrections of a statement, oldest first (drafts too when asked). */
@@ -153,11 +155,16 @@ function requireReason(reason: string, what: string): string {
   return trimmed;
 }
 
-function withResult(db: Database.Database, doc: StatementDocument, computed: Computed): StatementDocument {
+/** What a computation sets on a statement document. */
+type ComputedFields = 'stamps' | 'granularity' | 'rateCard' | 'inputHash' | 'result' | 'tenants';
+
+function withResult(db: Database.Database, doc: Omit<StatementDocument, ComputedFields>, computed: Computed):
+StatementDocument {
   const { run, result, inputHash } = computed;
   return {
     ...doc,
     stamps: run.stamps,
+    granularity: run.granularity,
     rateCard: { id: run.card.id, name: run.card.name, currency: run.card.currency, versions: run.versions },
     inputHash,
     result,
@@ -165,26 +172,33 @@ function withResult(db: Database.Database, doc: StatementDocument, computed: Com
   };
 }
 
+/**
+ * A period's usage rated with a stored card and the stored adjustments, as a draft statement named `id`, not saved:
+ * createStatement saves it under the next free ID, and a chargeback exported as PDF or FOCUS is one never saved.
+ */
+export function draftStatement(db: Database.Database, input: StatementInput, id: string, user: string, now: Date):
+StatementDocument {
+  const run = ratePeriod(db, {
+    card: getRateCard(db, input.rateCardId), period: input.period, stamps: input.stamps,
+    granularity: input.granularity, adjustments: listAdjustments(db),
+  });
+  return withResult(db, {
+    id, kind: 'statement', correctsId: null, reason: null, status: 'draft', period: run.period,
+    createdAt: now.toISOString(), createdBy: user, finalizedAt: null, finalizedBy: null, hash: null,
+  }, { run, result: run.result, inputHash: inputHashOf(run) });
+}
+
 /** Rates a period with a stored card and the stored adjustments and keeps it as a draft statement. */
 export function createStatement(db: Database.Database, input: StatementInput, user: string, now: Date):
 StatementDocument {
   return db.transaction(() => {
-    const card = getRateCard(db, input.rateCardId);
-    const run = ratePeriod(db, { card, period: input.period, stamps: input.stamps, adjustments: listAdjustments(db) });
-    const draft: StatementDocument = {
-      id: nextStatementId(db, run.period.from), kind: 'statement', correctsId: null, reason: null, status: 'draft',
-      period: run.period, stamps: run.stamps,
-      rateCard: { id: card.id, name: card.name, currency: card.currency, versions: run.versions },
-      createdAt: now.toISOString(), createdBy: user, finalizedAt: null, finalizedBy: null,
-      inputHash: '', hash: null, result: run.result, tenants: [],
-    };
-    const doc = withResult(db, draft, { run, result: run.result, inputHash: inputHashOf(run) });
+    const doc = draftStatement(db, input, nextStatementId(db, periodOf(input.period).period.from), user, now);
     insert(db, doc);
     appendAudit(db, {
       action: 'statement.create', subject: subject(doc.id), reason: null,
       details: {
-        period: doc.period, stamps: doc.stamps, rateCard: doc.rateCard.id, versions: doc.rateCard.versions,
-        inputHash: doc.inputHash, total: doc.result.totals.total,
+        period: doc.period, stamps: doc.stamps, granularity: doc.granularity, rateCard: doc.rateCard.id,
+        versions: doc.rateCard.versions, inputHash: doc.inputHash, total: doc.result.totals.total,
       },
     }, user, now);
     return doc;
@@ -212,7 +226,7 @@ StatementDocument {
     const run = draft.kind === 'statement'
       ? ratePeriod(db, {
         card: getRateCard(db, draft.rateCard.id), period: draft.period, stamps: draft.stamps,
-        adjustments: listAdjustments(db),
+        granularity: draft.granularity, adjustments: listAdjustments(db),
       })
       : replayRun(db, getStatement(db, draft.correctsId!));
     const computed = withResult(db, draft, compute(db, draft, run));

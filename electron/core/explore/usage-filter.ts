@@ -11,16 +11,17 @@ export interface KeyColumns {
   subscription: string;
   meter: string;
   resource: string;
+  granularity: string;
 }
 
 export const ROLLUP_COLUMNS: KeyColumns = {
   connection: 'connection_key', importedIsNull: false, subscription: 'subscription_key', meter: 'meter_key',
-  resource: 'resource_key',
+  resource: 'resource_key', granularity: 'granularity',
 };
 
 export const RECORD_COLUMNS: KeyColumns = {
   connection: 'connection_id', importedIsNull: true, subscription: 'subscription_key', meter: 'meter_key',
-  resource: 'resource_key',
+  resource: 'resource_key', granularity: 'granularity',
 };
 
 /**
@@ -118,6 +119,11 @@ export function filterSql(db: Database.Database, filter: UsageFilter, columns: K
   if (active(filter.services)) {
     conditions.push(`${meter} IN (SELECT m.id FROM meters m LEFT JOIN meter_overrides o ON o.match_key = m.match_key
       WHERE lower(coalesce(o.service, m.service)) IN ${json('f_services', split(filter.services).values)})`);
+  }
+
+  if (filter.granularity !== undefined) {
+    params.f_granularity = filter.granularity;
+    conditions.push(`${columns.granularity} = @f_granularity`);
   }
 
   const resourceConditions: string[] = [];

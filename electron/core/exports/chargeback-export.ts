@@ -3,7 +3,7 @@ import { finished } from 'node:stream/promises';
 import ExcelJS from 'exceljs';
 import { ADJUSTMENTS_ROW_KEY, type ChargebackGrouping, type ChargebackResult } from '../../shared/chargeback.ts';
 import type { ExportResult } from '../../shared/domain.ts';
-import { syncFile, writeExport, writeNewFile } from './export-file.ts';
+import { fileTimeStamp, syncFile, writeExport, writeNewFile } from './export-file.ts';
 import { csvRecord, neutraliseFormula, survivesDouble } from './spreadsheet-safe.ts';
 
 /**
@@ -47,6 +47,7 @@ function describe(result: ChargebackResult, now: Date): [string, string][] {
       + `${result.rounding.point}`],
     ['Rows per', result.by === 'tag' ? `tag ${result.tagKey ?? ''}` : GROUP_HEADER[result.by].toLowerCase()],
     ['Stamps', result.stamps.length === 0 ? 'all' : result.stamps.join(', ')],
+    ['Usage rated', `${result.granularity} usage`],
     ['Unrated usage', result.unrated.length === 0 ? 'none' : result.unrated.map((u) =>
       `${u.meterId}: ${u.records} records (${u.reason})`).join('; ') + ' - not charged'],
     ...result.adjustmentOrder.map((s): [string, string] => [`Adjustment step ${s.step}`, s.description]),
@@ -81,16 +82,10 @@ async function writeXlsx(path: string, result: ChargebackResult, now: Date): Pro
   await syncFile(path);
 }
 
-/** `YYYYMMDD-HHMMSS` of a time, in UTC. */
-function stamp(now: Date): string {
-  const iso = now.toISOString();
-  return `${iso.slice(0, 10).replaceAll('-', '')}-${iso.slice(11, 19).replaceAll(':', '')}`;
-}
-
 /** Writes a run's rows into `dir` as `stackmeter-chargeback-<period start>-<time>.<csv|xlsx>`. */
 export async function exportChargeback(result: ChargebackResult, format: ChargebackFileFormat,
   options: { dir: string; now: Date }): Promise<ExportResult> {
-  const base = `stackmeter-chargeback-${result.period.from}-${stamp(options.now)}`;
+  const base = `stackmeter-chargeback-${result.period.from}-${fileTimeStamp(options.now)}`;
   const written = await writeExport(options.dir, base, format, async (temp) => {
     if (format === 'csv') {
       // The byte order mark makes Excel read the file as UTF-8.

@@ -6,6 +6,12 @@ import { basename, join } from 'node:path';
 // flushed to disk, and only then given its real name, so a crash or a failed write never leaves a half file that
 // looks like an export.
 
+/** `YYYYMMDD-HHMMSS` of a time, in UTC: how every export's name says when it was made. */
+export function fileTimeStamp(now: Date): string {
+  const iso = now.toISOString();
+  return `${iso.slice(0, 10).replaceAll('-', '')}-${iso.slice(11, 19).replaceAll(':', '')}`;
+}
+
 /** A hidden temporary name in `dir` for an export that will be named `<base>.<ext>`. */
 export function temporaryPath(dir: string, base: string): string {
   return join(dir, `.${base}.${randomBytes(6).toString('hex')}.tmp`);

@@ -2,7 +2,7 @@ import type { StatementDocument } from '../../shared/chargeback.ts';
 import type { AdjustmentLine, RatedLine } from '../../shared/rating.ts';
 import { csvRecord, neutraliseFormula } from './spreadsheet-safe.ts';
 import {
-  conversionText, kindText, periodText, stampsText, statementNames, statementTenantIds, tenantTotals,
+  conversionText, granularityText, kindText, periodText, stampsText, statementNames, statementTenantIds, tenantTotals,
   tierBreakdownText, unitPriceText, unratedReasonText, versionsText, type StatementNames,
 } from './statement-text.ts';
 
@@ -65,6 +65,7 @@ function provenance(doc: StatementDocument): string {
     `status ${doc.status}`,
     `period ${periodText(doc)}`,
     `stamps ${stampsText(doc)}`,
+    `usage ${granularityText(doc)}`,
     `rate card ${doc.rateCard.name} (${doc.rateCard.id}) ${versionsText(doc.rateCard.versions)}`,
     `statement hash ${doc.hash ?? 'none (draft)'}`,
     `input hash ${doc.inputHash}`,

@@ -1,6 +1,6 @@
 import { mkdir, stat, unlink } from 'node:fs/promises';
 import { basename } from 'node:path';
-import type { StatementDocument } from '../../shared/chargeback.ts';
+import type { PdfLayout, StatementDocument, StatementExportFormat } from '../../shared/chargeback.ts';
 import type { ExportResult } from '../../shared/domain.ts';
 import { publishExport, temporaryPath, writeNewFile } from './export-file.ts';
 import { focusRows, focusRowsCsv, type FocusOptions } from './focus.ts';
@@ -11,18 +11,13 @@ import {
 } from './statement-text.ts';
 import { statementXlsx } from './statement-xlsx.ts';
 
-/** pdf: printable statement; csv and xlsx: its lines and totals; focus: a FOCUS 1.2 cost and usage CSV. */
-export type StatementExportFormat = 'pdf' | 'csv' | 'xlsx' | 'focus';
-
-export const STATEMENT_EXPORT_FORMATS: readonly StatementExportFormat[] = ['pdf', 'csv', 'xlsx', 'focus'];
-
 export interface StatementExportOptions {
   /** The exports folder (created when missing). */
   dir: string;
   /**
    * PDF only: 'per-tenant' (the default) writes one PDF per tenant; 'combined' one PDF with a section per tenant.
    */
-  pdfLayout?: 'per-tenant' | 'combined';
+  pdfLayout?: PdfLayout;
   /** FOCUS only: the provider, publisher and invoice issuer names. */
   focus?: FocusOptions;
 }

@@ -5,9 +5,9 @@ import type { AdjustmentLine, RatedLine } from '../../shared/rating.ts';
 import { findCurrency } from '../rating/currencies.ts';
 import { formatDecimal, RatingDecimal } from '../rating/decimal.ts';
 import {
-  adjustmentLinesOfTenant, billedQuantityText, conversionText, formatMoney, formatQuantity, kindText, linesOfTenant,
-  NOT_CHARGED_UNRATED, periodText, stampsText, statementNames, statementTenantIds, statusText, sumDecimals, tenantTotals,
-  tierBreakdownText, unitPriceText, unratedReasonText, versionsText, type StatementNames,
+  adjustmentLinesOfTenant, billedQuantityText, conversionText, formatMoney, formatQuantity, granularityText, kindText,
+  linesOfTenant, NOT_CHARGED_UNRATED, periodText, stampsText, statementNames, statementTenantIds, statusText,
+  sumDecimals, tenantTotals, tierBreakdownText, unitPriceText, unratedReasonText, versionsText, type StatementNames,
 } from './statement-text.ts';
 
 // Statements as printable A4 PDFs (pdfmake). statementPdfDefinition is a pure function from the statement to the
@@ -45,6 +45,7 @@ function headerFacts(doc: StatementDocument, names: StatementNames, tenantId: st
     fact('Rate card', `${doc.rateCard.name} (${doc.rateCard.id}), version ${versionsText(doc.rateCard.versions)}`),
     fact('Rounding', `${r.rounding.mode}, ${r.rounding.point === 'line' ? 'per line' : 'once per statement'}`),
     fact('Stamps', stampsText(doc)),
+    fact('Usage', granularityText(doc)),
     fact('Created', `${doc.createdAt} by ${doc.createdBy}`),
     fact('Input hash', doc.inputHash, true),
     fact('Statement hash', doc.hash ?? 'none: a draft has no statement hash until it is finalized', doc.hash !== null),

@@ -170,6 +170,11 @@ export function stampsText(doc: StatementDocument): string {
   return doc.stamps.length === 0 ? 'all stamps' : doc.stamps.join(', ');
 }
 
+/** The synced usage rated: a stamp synced hourly and daily holds each hour twice, and one of them is rated. */
+export function granularityText(doc: StatementDocument): string {
+  return `${doc.granularity.toLowerCase()} usage records`;
+}
+
 /** 'Statement' or 'Correction of ST-…' with its reason. */
 export function kindText(doc: StatementDocument): string {
   if (doc.kind === 'statement') return 'Statement';

@@ -2,8 +2,8 @@ import ExcelJS from 'exceljs';
 import type { StatementDocument } from '../../shared/chargeback.ts';
 import { neutraliseFormula, survivesDouble } from './spreadsheet-safe.ts';
 import {
-  conversionText, kindText, NOT_CHARGED_UNRATED, periodText, stampsText, statementNames, statementTenantIds,
-  statusText, tenantTotals, tierBreakdownText, unitPriceText, unratedReasonText, versionsText,
+  conversionText, granularityText, kindText, NOT_CHARGED_UNRATED, periodText, stampsText, statementNames,
+  statementTenantIds, statusText, tenantTotals, tierBreakdownText, unitPriceText, unratedReasonText, versionsText,
 } from './statement-text.ts';
 
 /** A cell's content: text, or an exact decimal that becomes a number cell when a double holds it exactly. */
@@ -128,6 +128,7 @@ function aboutSheet(doc: StatementDocument): SheetSpec {
     ['Status', statusText(doc)],
     ['Period', periodText(doc)],
     ['Stamps', stampsText(doc)],
+    ['Usage', granularityText(doc)],
     ['Rate card', `${doc.rateCard.name} (${doc.rateCard.id})`],
     ['Rate card versions', versionsText(doc.rateCard.versions)],
     ['Currency', `${r.currency} (${r.minorUnits} decimals)`],

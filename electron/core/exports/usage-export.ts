@@ -8,7 +8,7 @@ import type {
   ExploreQuery, ExploreRow, ExploreTotals, ExportFormat, ExportResult, UsageDimension, UsageFilter,
 } from '../../shared/domain.ts';
 import { openExploreResult, type ExploreResult } from '../explore/explore.ts';
-import { syncFile, writeExport } from './export-file.ts';
+import { fileTimeStamp, syncFile, writeExport } from './export-file.ts';
 import { csvRecord, neutraliseFormula, survivesDouble } from './spreadsheet-safe.ts';
 
 /** Rows read from the grouped result per step: each step is one rowid range, and the writer drains in between. */
@@ -54,11 +54,6 @@ function totalsCells(dims: UsageDimension[], totals: ExploreTotals): string[] {
   return [...lead, String(totals.records), totals.quantity ?? '', totals.unit ?? ''];
 }
 
-/** `YYYYMMDD-HHMMSS` of a time, in UTC (the About sheet says so). */
-function stamp(now: Date): string {
-  const iso = now.toISOString();
-  return `${iso.slice(0, 10).replaceAll('-', '')}-${iso.slice(11, 19).replaceAll(':', '')}`;
-}
 
 /** The query in words, for the XLSX About sheet. */
 function describeQuery(query: ExploreQuery, now: Date): [string, string][] {
@@ -191,7 +186,7 @@ export async function exportUsage(db: Database.Database, query: ExploreQuery, fo
   options: ExportOptions): Promise<ExportResult> {
   const result = openExploreResult(db, query);
   const headers = [...result.dims.flatMap((d) => dimensionHeaders(d, query.tagKey)), 'Records', 'Quantity', 'Unit'];
-  const base = `stackmeter-usage-${stamp(options.now)}`;
+  const base = `stackmeter-usage-${fileTimeStamp(options.now)}`;
   try {
     const written = await writeExport(options.dir, base, format, (temp) => (format === 'csv'
       ? writeCsv(temp, headers, result)

@@ -49,12 +49,14 @@ const METHODS: { [M in Method]: true } = {
   'chargeback:run': true,
   'chargeback:lines': true,
   'chargeback:whatIf': true,
+  'chargeback:export': true,
   'statements:list': true,
   'statements:get': true,
   'statements:create': true,
   'statements:finalize': true,
   'statements:replay': true,
   'statements:correct': true,
+  'statements:export': true,
 };
 
 function unwrap(result: Result<unknown>): unknown {

@@ -4,9 +4,12 @@ import type {
   MeterOverride, MeterOverrideInput, MeterOverridesImportResult, MeterQuery, MeterRow, UsagePeriod,
 } from '../../../electron/shared/domain.ts';
 import { describeIssues, meterOverridesFileSchema } from '../../../electron/shared/schemas.ts';
+import type { RateCardSummary } from '../../../electron/shared/rating.ts';
 import { api } from '../api/client.ts';
 import { errorMessage } from '../api/errors.ts';
+import { meterKey } from '../components/rates/rateRows.ts';
 import { exclusiveEnd, utcDate } from '../format/time.ts';
+import { defaultCardId, pricedMeterKeys, versionInEffect } from './rateCards.ts';
 import { useStampFilterStore } from './stampFilter.ts';
 
 /** The periods the meter pages offer, as whole UTC days. */
@@ -46,6 +49,8 @@ export interface MeterListFilter {
   service: string | null;
   deprecatedOnly: boolean;
   unknownOnly: boolean;
+  /** Meters the chosen rate card prices today ('rated': flat, tiers or free) or does not ('unrated'); absent: all. */
+  rating?: 'all' | 'rated' | 'unrated';
 }
 
 /** Lower case without hyphens: how meter IDs compare, since the API sends them with and without hyphens. */
@@ -63,13 +68,18 @@ export function matchesMeterSearch(meter: Pick<MeterRow, 'meterId' | 'name' | 's
   return words.every((word) => text.includes(word) || (idKey(word) !== '' && id.includes(idKey(word))));
 }
 
-/** The rows a filter keeps; `unknown` holds the IDs of meters the catalog does not know. */
-export function filterMeters(rows: readonly MeterRow[], filter: MeterListFilter, unknown: ReadonlySet<string>):
-  MeterRow[] {
+/**
+ * The rows a filter keeps; `unknown` holds the IDs of meters the catalog does not know, `rated` the meter keys
+ * (meterKey) the chosen rate card prices today (null: no card to tell, so the rating filter keeps everything).
+ */
+export function filterMeters(rows: readonly MeterRow[], filter: MeterListFilter, unknown: ReadonlySet<string>,
+  rated: ReadonlySet<string> | null = null): MeterRow[] {
+  const rating = rated === null ? 'all' : filter.rating ?? 'all';
   return rows.filter((m) =>
     (filter.service === null || m.service === filter.service) &&
     (!filter.deprecatedOnly || m.deprecated === true) &&
     (!filter.unknownOnly || unknown.has(m.meterId)) &&
+    (rating === 'all' || rated?.has(meterKey(m.meterId)) === (rating === 'rated')) &&
     matchesMeterSearch(m, filter.search));
 }
 
@@ -129,8 +139,16 @@ export const useMetersStore = defineStore('meters', () => {
   const preset = ref<MeterPeriodPreset>('all');
   /** IDs of meters seen in usage that the catalog does not know (named locally or not). */
   const unknownIds = ref<ReadonlySet<string>>(new Set());
-  const filter = ref<MeterListFilter>({ search: '', service: null, deprecatedOnly: false, unknownOnly: false });
+  const filter = ref<MeterListFilter>({
+    search: '', service: null, deprecatedOnly: false, unknownOnly: false, rating: 'all',
+  });
   let latest = 0;
+  /** The rate cards, the one that tells rated from unrated meters, and the meters its version in effect prices. */
+  const ratingCards = ref<RateCardSummary[]>([]);
+  const ratingCardId = ref<string | null>(null);
+  const ratingVersion = ref<number | null>(null);
+  const ratedKeys = ref<ReadonlySet<string> | null>(null);
+  const ratingError = ref<string | null>(null);
 
   /** When the presets were last resolved: each load takes the current day, so "this month" follows midnight. */
   const now = ref(new Date());
@@ -171,6 +189,31 @@ export const useMetersStore = defineStore('meters', () => {
     }
   }
 
+  /**
+   * Reads which meters a rate card prices with the version in effect today (UTC): the card chosen, else the one
+   * published most recently. Without a published version in effect, no meter is rated.
+   */
+  async function loadRating(cardId?: string): Promise<void> {
+    try {
+      ratingCards.value = await api['rates:list']();
+      const wanted = cardId ?? ratingCardId.value;
+      const id = wanted !== null && ratingCards.value.some((c) => c.id === wanted) ? wanted
+        : defaultCardId(ratingCards.value) ?? ratingCards.value[0]?.id ?? null;
+      ratingCardId.value = id;
+      if (id === null) {
+        ratedKeys.value = null;
+        ratingVersion.value = null;
+      } else {
+        const version = versionInEffect(await api['rates:get'](id), utcDate(new Date()));
+        ratingVersion.value = version?.version ?? null;
+        ratedKeys.value = pricedMeterKeys(version);
+      }
+      ratingError.value = null;
+    } catch (err) {
+      ratingError.value = errorMessage(err);
+    }
+  }
+
   function choosePeriod(value: MeterPeriodPreset): void {
     now.value = new Date();
     preset.value = value;
@@ -192,5 +235,6 @@ export const useMetersStore = defineStore('meters', () => {
   return {
     rows, shownFor, loaded, loading, error, preset, period, unknownIds, filter, services, load, choosePeriod,
     refreshPeriod, exportOverrides, importOverrides,
+    ratingCards, ratingCardId, ratingVersion, ratedKeys, ratingError, loadRating,
   };
 });

@@ -8,6 +8,10 @@ export const VIEWS = [
   { id: 'meters', label: 'Meters', icon: 'pi pi-gauge' },
   { id: 'explorer', label: 'Usage explorer', icon: 'pi pi-table' },
   { id: 'completeness', label: 'Completeness', icon: 'pi pi-th-large' },
+  { id: 'rates', label: 'Rate cards', icon: 'pi pi-tags' },
+  { id: 'chargeback', label: 'Chargeback', icon: 'pi pi-wallet' },
+  { id: 'statements', label: 'Statements', icon: 'pi pi-file-check' },
+  { id: 'audit', label: 'Audit log', icon: 'pi pi-shield' },
 ] as const;
 
 /** Pages reached from the views (a meter, a resource), with what they show in the fragment: `#/meter/<id>`. */

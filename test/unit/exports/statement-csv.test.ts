@@ -72,6 +72,8 @@ describe('statement CSV', () => {
     expect(detail).toContain(`input hash ${doc.inputHash}`);
     expect(detail).toContain('rate card Standard prices (examples) (rc-standard) v1');
     expect(detail).toContain('period 2025-02-01 to 2025-03-01 (end excluded)');
+    expect(detail).toContain('usage hourly usage records');
+    expect(statementCsv(statementDocument({ granularity: 'Daily' }))).toContain('usage daily usage records');
     const draft = statementCsv(statementDocument({ status: 'draft', hash: null }));
     expect(draft).toContain('statement hash none (draft)');
   });

@@ -124,6 +124,7 @@ export function statementDocument(overrides: Partial<StatementDocument> = {}): S
     status: 'finalized',
     period: { from: '2025-02-01', to: '2025-03-01' },
     stamps: ['azs-east'],
+    granularity: 'Hourly',
     rateCard: { id: CARD.id, name: CARD.name, currency: CARD.currency, versions: [1] },
     createdAt: '2025-03-02T08:00:00Z',
     createdBy: 'operator',

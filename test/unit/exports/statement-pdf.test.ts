@@ -37,6 +37,7 @@ describe('statement PDF definition', () => {
     expect(all).toContain('2025-02-01 to 2025-03-01 (end excluded)');
     expect(all).toContain('EUR (Euro, 2 decimals)');
     expect(all).toContain('Standard prices (examples) (rc-standard), version v1');
+    expect(all).toContain('hourly usage records');
     expect(all).toContain('Finalized 2025-03-03T09:30:00Z by auditor');
     expect(all).toContain(doc.hash);
     expect(all).toContain(doc.inputHash);

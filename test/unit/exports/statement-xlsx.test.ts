@@ -83,6 +83,7 @@ describe('statement XLSX', () => {
     expect(about.get('Period')).toBe('2025-02-01 to 2025-03-01 (end excluded)');
     expect(about.get('Rate card')).toBe('Standard prices (examples) (rc-standard)');
     expect(about.get('Rate card versions')).toBe('v1');
+    expect(about.get('Usage')).toBe('hourly usage records');
     for (const step of ADJUSTMENT_ORDER) expect(about.get(`Step ${step.step}: ${step.type}`)).toBe(step.description);
     expect(workbook.created.toISOString()).toBe('2025-03-03T09:30:00.000Z');
   });

@@ -135,6 +135,12 @@ class RecordingHandlers implements Handlers {
   'statements:correct'(): never {
     throw new Error('not used');
   }
+  'statements:export'(): never {
+    throw new Error('not used');
+  }
+  'chargeback:export'(): never {
+    throw new Error('not used');
+  }
 }
 
 function recordingLog() {

@@ -71,6 +71,8 @@ function setUp() {
     'statements:finalize': () => { throw new Error('not used'); },
     'statements:replay': () => { throw new Error('not used'); },
     'statements:correct': () => { throw new Error('not used'); },
+    'statements:export': () => { throw new Error('not used'); },
+    'chargeback:export': () => { throw new Error('not used'); },
   };
   const ipcMain = new InMemoryIpcMain();
   const unregister = registerIpcHandlers(ipcMain, createDispatcher(handlers));

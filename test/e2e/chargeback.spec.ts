@@ -1,0 +1,130 @@
+import { readFileSync } from 'node:fs';
+import { expect, test, type Locator, type Page } from '@playwright/test';
+import { screenshotPath, startStack, syncWithCli, type Stack } from './fixtures.ts';
+
+// One simulated stamp synced by the CLI into the cache the console serves; an admin prices it and an auditor checks it.
+let stack: Stack;
+
+test.beforeAll(async () => {
+  test.setTimeout(120_000);
+  stack = await startStack();
+  syncWithCli(stack, 'lab');
+});
+test.afterAll(async () => {
+  await stack?.stop();
+});
+
+/** The last whole UTC month (the sync reaches 31 days back, so it has usage): `YYYY-MM`. */
+function lastMonth(): string {
+  const now = new Date();
+  return new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth() - 1, 1)).toISOString().slice(0, 7);
+}
+
+const dataRows = (grid: Locator): Locator => grid.locator('.ag-row[row-index]:not(.ag-row-pinned)');
+
+async function paintedPixels(page: Page, testId: string): Promise<number> {
+  return page.getByTestId(testId).locator('canvas').first().evaluate((canvas: HTMLCanvasElement) => {
+    const { data } = canvas.getContext('2d')!.getImageData(0, 0, canvas.width, canvas.height);
+    let painted = 0;
+    for (let i = 3; i < data.length; i += 4) if (data[i]! > 0) painted++;
+    return painted;
+  });
+}
+
+/** Types a value into an editable grid cell as a person does: Enter to edit, type, Enter to commit. */
+async function editCell(cell: Locator, value: string): Promise<void> {
+  await cell.click();
+  await cell.press('Enter');
+  await cell.page().keyboard.press('Control+A');
+  await cell.page().keyboard.type(value);
+  await cell.page().keyboard.press('Enter');
+}
+
+test('an admin prices usage with a rate card, charges a month, and finalizes a statement that replays identical',
+  async ({ page }) => {
+    test.setTimeout(180_000);
+    const month = lastMonth();
+    await page.goto(stack.consoleUrl);
+
+    // A new rate card from the starter's example prices, in effect from the first day of the month to charge.
+    await page.getByTestId('nav-rates').click();
+    await page.getByTestId('rates-new').click();
+    await page.getByTestId('card-name').fill('Standard');
+    await page.getByTestId('from-starter').click();
+    await page.getByTestId('create-card').click();
+    await expect(page.getByTestId('version-status')).toContainText(/draft/i);
+    await page.getByTestId('version-effective').fill(`${month}-01`);
+
+    // A negative price is refused in the cell, before anything is saved.
+    await page.getByTestId('rates-search').fill('Windows VM Size Hours');
+    const row = dataRows(page.getByTestId('rate-grid')).filter({ hasText: 'Windows VM Size Hours' }).first();
+    const price = row.locator('.ag-cell[col-id="unitPrice"]');
+    await editCell(price, '-1');
+    await expect(price).toHaveClass(/cell-problem/);
+    await expect(page.getByTestId('rates-problems')).toBeVisible();
+    await page.screenshot({ path: screenshotPath('30-rate-card-problem') });
+    await editCell(price, '0.0125');
+    await expect(price).not.toHaveClass(/cell-problem/);
+    await expect(page.getByTestId('rates-problems')).toBeHidden();
+
+    await page.getByTestId('rates-save').click();
+    await expect(page.getByTestId('unsaved')).toBeHidden();
+    await page.getByTestId('rates-publish').click();
+    await page.getByTestId('reason-input').fill('Prices for the pilot tenants');
+    await page.getByTestId('reason-confirm').click();
+    await expect(page.getByTestId('version-status')).toContainText(/published/i);
+    await expect(page.getByTestId('version-readonly')).toBeVisible();
+    await page.screenshot({ path: screenshotPath('31-rate-card-published') });
+
+    // Chargeback of the month by tenant: a chart, a row per tenant, and the lines behind a row.
+    await page.getByTestId('nav-chargeback').click();
+    await page.getByTestId('chargeback-month').fill(month);
+    await page.getByTestId('chargeback-month').press('Enter');
+    await page.getByTestId('chargeback-card').click();
+    await page.getByRole('option', { name: /Standard/ }).click();
+    const grid = page.getByTestId('chargeback-grid');
+    await expect(dataRows(grid).first()).toContainText(/\.example/);
+    await expect(page.getByTestId('total-total')).toContainText(/USD/);
+    await expect.poll(() => paintedPixels(page, 'chargeback-chart')).toBeGreaterThan(2000);
+    await page.screenshot({ path: screenshotPath('32-chargeback') });
+    await dataRows(grid).first().click();
+    const lines = page.getByTestId('chargeback-lines');
+    await expect(lines).toBeVisible();
+    await expect(dataRows(lines).first()).toContainText(/v1|1/);
+    await lines.scrollIntoViewIfNeeded();
+    await page.screenshot({ path: screenshotPath('33-chargeback-lines') });
+
+    // A statement of the month: finalized with a reason, it carries a hash and replays identical.
+    await page.getByTestId('create-statement').click();
+    await expect(page.getByTestId('view-statements')).toBeVisible();
+    await expect(page.getByTestId('statement-status')).toHaveText(/draft/i);
+    await page.getByTestId('statement-finalize').click();
+    await page.getByTestId('reason-input').fill(`Chargeback of ${month}`);
+    await page.getByTestId('reason-confirm').click();
+    await expect(page.getByTestId('statement-status')).toHaveText(/finalized/i);
+    await expect(page.getByTestId('statement-hash')).toHaveAttribute('title', /^[0-9a-f]{64}$/);
+    await page.getByTestId('statement-replay').click();
+    await expect(page.getByTestId('replay-verdict')).toContainText(/identical/i);
+    await page.screenshot({ path: screenshotPath('34-statement-finalized') });
+
+    // Its PDF (one file for every tenant) and its FOCUS file download.
+    const pdfDownload = page.waitForEvent('download');
+    await page.getByTestId('statement-export-pdf-combined').click();
+    const pdf = readFileSync(await (await pdfDownload).path());
+    expect(pdf.subarray(0, 5).toString('latin1')).toBe('%PDF-');
+    const focusDownload = page.waitForEvent('download');
+    await page.getByTestId('statement-export-focus').click();
+    const focus = readFileSync(await (await focusDownload).path(), 'utf8');
+    expect(focus.split('\r\n')[0]).toContain('BilledCost');
+    expect(focus).toContain('x_StatementHash');
+
+    // The audit log holds the publish, the statement, its finalization and the exports, and its chain is intact.
+    await page.getByTestId('nav-audit').click();
+    const audit = page.getByTestId('audit-grid');
+    await expect(audit).toContainText('rate-card.publish');
+    await expect(audit).toContainText('statement.finalize');
+    await expect(audit).toContainText('export');
+    await page.getByTestId('audit-verify').click();
+    await expect(page.getByTestId('audit-verdict')).toContainText(/intact/i);
+    await page.screenshot({ path: screenshotPath('35-audit-log') });
+  });
