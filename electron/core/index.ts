@@ -13,6 +13,7 @@ import { openCache } from './cache/open.ts';
 import { getOverview, listMeters } from './cache/queries.ts';
 import * as syncRuns from './cache/sync-runs.ts';
 import { createUsageWriter } from './cache/usage-writer.ts';
+import { exportAdjustments, importAdjustments } from './chargeback/adjustment-files.ts';
 import { listAdjustments, removeAdjustment, saveAdjustment } from './chargeback/adjustments-store.ts';
 import { appendAudit, listAudit, verifyAuditChain, type Actor } from './chargeback/audit-log.ts';
 import { chargebackLines, runChargeback, whatIf } from './chargeback/chargeback.ts';
@@ -200,6 +201,8 @@ export function createCore(options: CoreOptions): Core {
     'adjustments:list': () => listAdjustments(db),
     'adjustments:save': (adjustment, reason) => saveAdjustment(db, adjustment, reason, actor()),
     'adjustments:remove': (id, reason) => removeAdjustment(db, id, reason, actor()),
+    'adjustments:import': (adjustments, reason) => importAdjustments(db, adjustments, reason, actor()),
+    'adjustments:export': () => exportAdjustments(db, exportDir, actor()),
     'audit:list': (offset, limit) => listAudit(db, offset, limit),
     'audit:verify': () => verifyAuditChain(db),
     'chargeback:run': (query) => runChargeback(db, query, listAdjustments(db)),

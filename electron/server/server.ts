@@ -204,7 +204,8 @@ async function answerCall(req: IncomingMessage, res: ServerResponse, encodedMeth
 }
 
 /** The only names the core gives exports; nothing else (no other file, no path) can be asked for. */
-const EXPORT_FILE_NAME = new RegExp('^stackmeter-(?:usage-[0-9-]+|chargeback-[0-9-]+|rate-card-[a-z0-9-]+'
+const EXPORT_FILE_NAME = new RegExp('^stackmeter-(?:usage-[0-9-]+|chargeback-[0-9-]+|adjustments-[0-9-]+'
+  + '|rate-card-[a-z0-9-]+'
   + '|statement-[A-Za-z0-9-]+(?:\\.focus)?)\\.(csv|xlsx|pdf|json)$');
 const EXPORT_CONTENT_TYPES: Record<string, string> = {
   csv: 'text/csv; charset=utf-8',

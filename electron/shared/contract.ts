@@ -34,7 +34,8 @@ import type {
   StatementDocument, StatementExportFormat, StatementInput, StatementSummary, WhatIfOther, WhatIfResult,
 } from './chargeback.ts';
 import type {
-  Adjustment, AuditEntry, AuditVerification, RateCard, RateCardDraft, RateCardInput, RateCardSummary, SavedDraft,
+  Adjustment, AdjustmentsImportResult, AuditEntry, AuditVerification, RateCard, RateCardDraft, RateCardInput,
+  RateCardSummary, SavedDraft,
 } from './rating.ts';
 
 /**
@@ -97,6 +98,13 @@ export interface StackmeterApi {
   /** Adds or replaces (by ID) an adjustment, with the reason for the audit log. */
   'adjustments:save'(adjustment: Adjustment, reason: string): Adjustment;
   'adjustments:remove'(id: string, reason: string): void;
+  /**
+   * Adds or replaces (by ID) every adjustment of a list in one transaction, or none: the list is checked whole first
+   * (errors name `adjustments[i].field`). Each change is audited with the reason; identical ones are left alone.
+   */
+  'adjustments:import'(adjustments: Adjustment[], reason: string): AdjustmentsImportResult;
+  /** Writes every adjustment to the exports folder as an adjustments file (JSON). Audited. */
+  'adjustments:export'(): ExportResult;
   /** One block of the audit log, newest first. */
   'audit:list'(offset: number, limit: number): { rows: AuditEntry[]; total: number };
   /** Recomputes the audit log's hash chain and names the first entry that does not verify. */
@@ -178,7 +186,7 @@ export const BRIDGE_KEY = 'stackmeter';
 export const API_PREFIX = '/api/';
 export const EVENTS_PATH = '/api/events';
 /**
- * `GET /api/exports/<fileName>` downloads a file that `usage:export`, `rates:export`, `chargeback:export` or
- * `statements:export` wrote (same token; only export file names).
+ * `GET /api/exports/<fileName>` downloads a file that `usage:export`, `rates:export`, `adjustments:export`,
+ * `chargeback:export` or `statements:export` wrote (same token; only export file names).
  */
 export const EXPORTS_PATH = '/api/exports/';

@@ -177,6 +177,15 @@ export type Adjustment =
 
 export type AdjustmentType = Adjustment['type'];
 
+/** What importing a list of adjustments did, by adjustment ID. */
+export interface AdjustmentsImportResult {
+  added: string[];
+  /** Stored adjustments with the same ID, replaced by the file's. */
+  replaced: string[];
+  /** Identical to what was stored: nothing saved, nothing audited. */
+  unchanged: string[];
+}
+
 // --- Rating input ----------------------------------------------------------------------------------------------------
 
 /**

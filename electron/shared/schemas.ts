@@ -253,6 +253,15 @@ export const adjustmentSchema = z.discriminatedUnion('type', [
   z.object({ ...adjustmentCommon, type: z.literal('tax'), percent: decimalText }).strict(),
 ]);
 
+const adjustmentList = z.array(adjustmentSchema).max(10000, 'holds more than 10,000 adjustments');
+
+/** The JSON file `adjustments:export` writes and `stackmeter adjustments import` reads. */
+export const adjustmentsFileSchema = z.object({
+  format: z.literal('stackmeter-adjustments'),
+  version: z.literal(1),
+  adjustments: adjustmentList,
+}).strict();
+
 const rateCardFileFormat = z.enum(['json', 'csv']);
 
 // --- Chargeback and statements ---------------------------------------------------------------------------------------
@@ -315,6 +324,8 @@ export const argSchemas: ArgSchemas = {
   'adjustments:list': z.tuple([]),
   'adjustments:save': z.tuple([adjustmentSchema, reason]),
   'adjustments:remove': z.tuple([adjustmentId, reason]),
+  'adjustments:import': z.tuple([adjustmentList, reason]),
+  'adjustments:export': z.tuple([]),
   'audit:list': z.tuple([offset, blockSize]),
   'audit:verify': z.tuple([]),
   'chargeback:run': z.tuple([chargebackQuerySchema]),

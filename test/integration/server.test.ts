@@ -11,6 +11,7 @@ import type { ConnectionRow, SyncProgress } from '../../electron/shared/domain.t
 import { StackmeterError } from '../../electron/shared/result.ts';
 import { startServer } from '../../electron/server/server.ts';
 import type { RunningServer } from '../../electron/server/server.ts';
+import { unusedHandlers } from '../support/unused-handlers.ts';
 
 /**
  * A small in-memory core: enough behaviour (connections that can be added, listed and removed, events that can be
@@ -20,6 +21,7 @@ function createTestCore() {
   const connections: ConnectionRow[] = [];
   const listeners = new Map<EventName, Set<(payload: unknown) => void>>();
   const core: Core = {
+    ...unusedHandlers(),
     'app:info': () => ({ version: '9.9.9-test', dbPath: '/tmp/test.sqlite', canProtectSecrets: false }),
     'connections:list': () => connections,
     'connections:add': (input) => {
@@ -49,41 +51,8 @@ function createTestCore() {
     })),
     'overview:get': () => { throw new Error('database is locked'); },
     'meters:list': () => [],
-    'meters:override': () => { throw new Error('not used'); },
     'meters:overrides': () => [],
-    'meters:importOverrides': () => { throw new Error('not used'); },
     'meters:unknown': () => [],
-    'meters:detail': () => { throw new Error('not used'); },
-    'meters:series': () => { throw new Error('not used'); },
-    'usage:explore': () => { throw new Error('not used'); },
-    'usage:records': () => { throw new Error('not used'); },
-    'usage:export': () => { throw new Error('not used'); },
-    'usage:completeness': () => { throw new Error('not used'); },
-    'resources:get': () => { throw new Error('not used'); },
-    'rates:list': () => { throw new Error('not used'); },
-    'rates:get': () => { throw new Error('not used'); },
-    'rates:create': () => { throw new Error('not used'); },
-    'rates:saveDraft': () => { throw new Error('not used'); },
-    'rates:deleteDraft': () => { throw new Error('not used'); },
-    'rates:publish': () => { throw new Error('not used'); },
-    'rates:import': () => { throw new Error('not used'); },
-    'rates:export': () => { throw new Error('not used'); },
-    'adjustments:list': () => { throw new Error('not used'); },
-    'adjustments:save': () => { throw new Error('not used'); },
-    'adjustments:remove': () => { throw new Error('not used'); },
-    'audit:list': () => { throw new Error('not used'); },
-    'audit:verify': () => { throw new Error('not used'); },
-    'chargeback:run': () => { throw new Error('not used'); },
-    'chargeback:lines': () => { throw new Error('not used'); },
-    'chargeback:whatIf': () => { throw new Error('not used'); },
-    'statements:list': () => { throw new Error('not used'); },
-    'statements:get': () => { throw new Error('not used'); },
-    'statements:create': () => { throw new Error('not used'); },
-    'statements:finalize': () => { throw new Error('not used'); },
-    'statements:replay': () => { throw new Error('not used'); },
-    'statements:correct': () => { throw new Error('not used'); },
-    'statements:export': () => { throw new Error('not used'); },
-    'chargeback:export': () => { throw new Error('not used'); },
     on<E extends EventName>(event: E, listener: (payload: StackmeterEvents[E]) => void) {
       const set = listeners.get(event) ?? new Set();
       listeners.set(event, set);

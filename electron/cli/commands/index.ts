@@ -1,4 +1,7 @@
 import type { Command } from '../command.ts';
+import {
+  adjustmentsExportCommand, adjustmentsImportCommand, adjustmentsListCommand, adjustmentsRemoveCommand,
+} from './adjustments.ts';
 import { auditListCommand, auditVerifyCommand } from './audit.ts';
 import { chargebackCommand } from './chargeback.ts';
 import { connectAddCommand, connectListCommand, connectRemoveCommand } from './connect.ts';
@@ -37,6 +40,10 @@ export const COMMANDS: Command[] = [
   ratesImportCommand,
   ratesExportCommand,
   ratesPublishCommand,
+  adjustmentsListCommand,
+  adjustmentsImportCommand,
+  adjustmentsExportCommand,
+  adjustmentsRemoveCommand,
   chargebackCommand,
   statementsListCommand,
   statementsCreateCommand,

@@ -44,6 +44,8 @@ const METHODS: { [M in Method]: true } = {
   'adjustments:list': true,
   'adjustments:save': true,
   'adjustments:remove': true,
+  'adjustments:import': true,
+  'adjustments:export': true,
   'audit:list': true,
   'audit:verify': true,
   'chargeback:run': true,

@@ -4,9 +4,13 @@ import type { Logger } from '../../../electron/core/types.ts';
 import type { Handlers } from '../../../electron/shared/contract.ts';
 import type { ConnectionInput, ConnectionRow } from '../../../electron/shared/domain.ts';
 import { StackmeterError } from '../../../electron/shared/result.ts';
+import { UnusedHandlers } from '../../support/unused-handlers.ts';
 
 /** Handlers that record what reached them; the dispatcher's job is to decide what may reach them and how. */
-class RecordingHandlers implements Handlers {
+// eslint-disable-next-line @typescript-eslint/no-empty-object-type, @typescript-eslint/no-unsafe-declaration-merging
+interface RecordingHandlers extends Handlers {}
+// eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging
+class RecordingHandlers extends UnusedHandlers {
   readonly received: unknown[][] = [];
   failWith: unknown = null;
 
@@ -36,110 +40,11 @@ class RecordingHandlers implements Handlers {
   'meters:list'() {
     return [];
   }
-  'meters:override'(): never {
-    throw new Error('not used');
-  }
   'meters:overrides'() {
     return [];
   }
-  'meters:importOverrides'(): never {
-    throw new Error('not used');
-  }
   'meters:unknown'() {
     return [];
-  }
-  'meters:detail'(): never {
-    throw new Error('not used');
-  }
-  'meters:series'(): never {
-    throw new Error('not used');
-  }
-  'usage:explore'(): never {
-    throw new Error('not used');
-  }
-  'usage:records'(): never {
-    throw new Error('not used');
-  }
-  'usage:export'(): never {
-    throw new Error('not used');
-  }
-  'usage:completeness'(): never {
-    throw new Error('not used');
-  }
-  'resources:get'(): never {
-    throw new Error('not used');
-  }
-  'rates:list'(): never {
-    throw new Error('not used');
-  }
-  'rates:get'(): never {
-    throw new Error('not used');
-  }
-  'rates:create'(): never {
-    throw new Error('not used');
-  }
-  'rates:saveDraft'(): never {
-    throw new Error('not used');
-  }
-  'rates:deleteDraft'(): never {
-    throw new Error('not used');
-  }
-  'rates:publish'(): never {
-    throw new Error('not used');
-  }
-  'rates:import'(): never {
-    throw new Error('not used');
-  }
-  'rates:export'(): never {
-    throw new Error('not used');
-  }
-  'adjustments:list'(): never {
-    throw new Error('not used');
-  }
-  'adjustments:save'(): never {
-    throw new Error('not used');
-  }
-  'adjustments:remove'(): never {
-    throw new Error('not used');
-  }
-  'audit:list'(): never {
-    throw new Error('not used');
-  }
-  'audit:verify'(): never {
-    throw new Error('not used');
-  }
-  'chargeback:run'(): never {
-    throw new Error('not used');
-  }
-  'chargeback:lines'(): never {
-    throw new Error('not used');
-  }
-  'chargeback:whatIf'(): never {
-    throw new Error('not used');
-  }
-  'statements:list'(): never {
-    throw new Error('not used');
-  }
-  'statements:get'(): never {
-    throw new Error('not used');
-  }
-  'statements:create'(): never {
-    throw new Error('not used');
-  }
-  'statements:finalize'(): never {
-    throw new Error('not used');
-  }
-  'statements:replay'(): never {
-    throw new Error('not used');
-  }
-  'statements:correct'(): never {
-    throw new Error('not used');
-  }
-  'statements:export'(): never {
-    throw new Error('not used');
-  }
-  'chargeback:export'(): never {
-    throw new Error('not used');
   }
 }
 

@@ -6,6 +6,7 @@ import { invokeChannel } from '../../../electron/shared/contract.ts';
 import type { Handlers } from '../../../electron/shared/contract.ts';
 import type { ConnectionRow } from '../../../electron/shared/domain.ts';
 import { METHODS } from '../../../electron/shared/schemas.ts';
+import { unusedHandlers } from '../../support/unused-handlers.ts';
 
 type Listener = (event: InvokeEventLike, ...args: unknown[]) => unknown;
 
@@ -29,6 +30,7 @@ class InMemoryIpcMain implements IpcMainLike {
 function setUp() {
   const calls: string[] = [];
   const handlers: Handlers = {
+    ...unusedHandlers(),
     'app:info': () => { calls.push('app:info'); return { version: '1.2.3', dbPath: '/data/db.sqlite', canProtectSecrets: false }; },
     'connections:list': () => { calls.push('connections:list'); return []; },
     'connections:add': (input) => { calls.push('connections:add'); return { name: input.name } as ConnectionRow; },
@@ -36,43 +38,9 @@ function setUp() {
     'sync:start': () => { calls.push('sync:start'); return { runId: 4 }; },
     'sync:cancel': () => { calls.push('sync:cancel'); },
     'sync:runs': () => { calls.push('sync:runs'); return []; },
-    'overview:get': () => { throw new Error('not used'); },
     'meters:list': () => { calls.push('meters:list'); return []; },
-    'meters:override': () => { throw new Error('not used'); },
     'meters:overrides': () => [],
-    'meters:importOverrides': () => { throw new Error('not used'); },
     'meters:unknown': () => [],
-    'meters:detail': () => { throw new Error('not used'); },
-    'meters:series': () => { throw new Error('not used'); },
-    'usage:explore': () => { throw new Error('not used'); },
-    'usage:records': () => { throw new Error('not used'); },
-    'usage:export': () => { throw new Error('not used'); },
-    'usage:completeness': () => { throw new Error('not used'); },
-    'resources:get': () => { throw new Error('not used'); },
-    'rates:list': () => { throw new Error('not used'); },
-    'rates:get': () => { throw new Error('not used'); },
-    'rates:create': () => { throw new Error('not used'); },
-    'rates:saveDraft': () => { throw new Error('not used'); },
-    'rates:deleteDraft': () => { throw new Error('not used'); },
-    'rates:publish': () => { throw new Error('not used'); },
-    'rates:import': () => { throw new Error('not used'); },
-    'rates:export': () => { throw new Error('not used'); },
-    'adjustments:list': () => { throw new Error('not used'); },
-    'adjustments:save': () => { throw new Error('not used'); },
-    'adjustments:remove': () => { throw new Error('not used'); },
-    'audit:list': () => { throw new Error('not used'); },
-    'audit:verify': () => { throw new Error('not used'); },
-    'chargeback:run': () => { throw new Error('not used'); },
-    'chargeback:lines': () => { throw new Error('not used'); },
-    'chargeback:whatIf': () => { throw new Error('not used'); },
-    'statements:list': () => { throw new Error('not used'); },
-    'statements:get': () => { throw new Error('not used'); },
-    'statements:create': () => { throw new Error('not used'); },
-    'statements:finalize': () => { throw new Error('not used'); },
-    'statements:replay': () => { throw new Error('not used'); },
-    'statements:correct': () => { throw new Error('not used'); },
-    'statements:export': () => { throw new Error('not used'); },
-    'chargeback:export': () => { throw new Error('not used'); },
   };
   const ipcMain = new InMemoryIpcMain();
   const unregister = registerIpcHandlers(ipcMain, createDispatcher(handlers));
