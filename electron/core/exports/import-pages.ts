@@ -4,6 +4,7 @@ import type { Granularity, ImportFileResult } from '../../shared/domain.ts';
 import { StackmeterError } from '../../shared/result.ts';
 import { parseUsageJson, usagePageFromJson, type UsageRecord } from '../azure/usage-record.ts';
 import { createUsageWriter, type RecordGroup } from '../cache/usage-writer.ts';
+import { granularityOfPeriod } from '../imports/imported-usage.ts';
 
 export interface ImportOptions {
   /** The stamp the files came from, or null when they are not tied to a connection. */
@@ -71,8 +72,8 @@ function readPageFile(file: string): ParsedFile {
 
 function granularityOf(r: UsageRecord, source: string, index: number): Granularity {
   const seconds = r.usageEnd - r.usageStart;
-  if (seconds === 3600) return 'Hourly';
-  if (seconds === 86400) return 'Daily';
+  const granularity = granularityOfPeriod(seconds);
+  if (granularity !== null) return granularity;
   throw new StackmeterError(
     'BAD_INPUT',
     `${source}: record ${index}: usage period of ${seconds} s is neither an hour (Hourly) nor a day (Daily)`,

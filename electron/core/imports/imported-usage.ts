@@ -1,0 +1,32 @@
+import type { Granularity } from '../../shared/domain.ts';
+import type { UsageRecord } from '../azure/usage-record.ts';
+import type { RecordGroup } from '../cache/usage-writer.ts';
+
+/** What an importer hands to the cache writer: records exactly like synced ones, and each record's granularity. */
+export interface ImportedUsage {
+  records: UsageRecord[];
+  /** granularities[i] belongs to records[i]. */
+  granularities: Granularity[];
+}
+
+/**
+ * A file carries no aggregationGranularity, so it follows from the period, as for imported REST pages: one hour is
+ * Hourly, one day Daily; anything else is not a usage aggregate (null).
+ */
+export function granularityOfPeriod(seconds: number): Granularity | null {
+  if (seconds === 3600) return 'Hourly';
+  if (seconds === 86400) return 'Daily';
+  return null;
+}
+
+/** The groups the usage writer takes (one per granularity), in record order within each. */
+export function recordGroups(usage: ImportedUsage): RecordGroup[] {
+  const hourly: UsageRecord[] = [];
+  const daily: UsageRecord[] = [];
+  usage.records.forEach((r, i) => (usage.granularities[i] === 'Hourly' ? hourly : daily).push(r));
+  const groups: RecordGroup[] = [
+    { records: hourly, granularity: 'Hourly' },
+    { records: daily, granularity: 'Daily' },
+  ];
+  return groups.filter((g) => g.records.length > 0);
+}
