@@ -25,7 +25,7 @@ import { getCompleteness } from './explore/completeness.ts';
 import { exploreUsage } from './explore/explore.ts';
 import { listUsageRecords } from './explore/records.ts';
 import { auditExport } from './exports/export-audit.ts';
-import { importPageFiles } from './exports/import-pages.ts';
+import { importUsageFiles } from './exports/import-pages.ts';
 import { defaultExportDir, exportUsage } from './exports/usage-export.ts';
 import { getMeterDetail, getMeterSeries } from './meters/detail.ts';
 import { osUserName } from './os-user.ts';
@@ -227,7 +227,7 @@ export function createCore(options: CoreOptions): Core {
     waitForRun: (runId) => syncs.wait(runId),
     async importFiles(paths, importOptions) {
       const connectionId = importOptions?.connection ? connections.getStored(db, importOptions.connection).id : null;
-      return importPageFiles(db, paths, { connectionId });
+      return importUsageFiles(db, paths, { connectionId, dateFormat: importOptions?.dateFormat });
     },
     async close() {
       await syncs.close();

@@ -47,7 +47,7 @@ export interface Core extends Handlers {
   on<E extends EventName>(event: E, listener: (payload: StackmeterEvents[E]) => void): Unsubscribe;
   /** Resolves when the given sync run has ended (used by the CLI, which runs in the foreground). */
   waitForRun(runId: number): Promise<void>;
-  importFiles(paths: string[], options?: { connection?: string }): Promise<ImportFileResult[]>;
+  importFiles(paths: string[], options?: { connection?: string; dateFormat?: string }): Promise<ImportFileResult[]>;
   /** Cancels running syncs, waits for them to record their end, then closes the cache. */
   close(): Promise<void>;
 }

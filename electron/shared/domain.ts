@@ -270,6 +270,9 @@ export interface OverviewQuery {
 
 export interface ImportFileResult {
   file: string;
+  /** What the file held: saved usage API pages, a usage summary CSV, or ConvertTo-Json output. */
+  format: 'rest-pages' | 'usage-summary-csv' | 'convertto-json';
+  /** Usage API pages in the file; 0 for the other formats. */
   pages: number;
   records: number;
   inserted: number;

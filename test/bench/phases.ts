@@ -2,7 +2,7 @@
 
 import { join } from 'node:path';
 import { openCache } from '../../electron/core/cache/open.ts';
-import { importPageFiles } from '../../electron/core/exports/import-pages.ts';
+import { importUsageFiles } from '../../electron/core/exports/import-pages.ts';
 import { createCore } from '../../electron/core/index.ts';
 import type { Core } from '../../electron/core/types.ts';
 import type { SyncRunRow } from '../../electron/shared/domain.ts';
@@ -12,7 +12,7 @@ import { clock, SECRET, timeFetch, type SavedPages, type Workload } from './work
 
 export const PHASES = {
   raw: { name: 'raw ceiling: prepared INSERT, 1,000 rows/transaction', kind: 'baseline' },
-  import: { name: 'import saved pages (importPageFiles)', kind: 'ingest' },
+  import: { name: 'import saved pages (importUsageFiles)', kind: 'ingest' },
   sync: { name: 'sync over loopback HTTPS, empty cache', kind: 'ingest' },
   resync: { name: 're-sync of the same range, all unchanged', kind: 'ingest' },
   reimport: { name: 're-import of the same pages, all unchanged', kind: 'info' },
@@ -76,7 +76,7 @@ export async function importRound(ctx: RoundContext): Promise<void> {
   try {
     const run = () => {
       const started = performance.now();
-      const files = importPageFiles(db, ctx.saved.files, { connectionId: null });
+      const files = importUsageFiles(db, ctx.saved.files, { connectionId: null });
       return { files, seconds: (performance.now() - started) / 1000 };
     };
     const first = await measure(ctx, 'import', run);

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import type Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openCache } from '../../electron/core/cache/open.ts';
-import { importPageFiles } from '../../electron/core/exports/import-pages.ts';
+import { importUsageFiles } from '../../electron/core/exports/import-pages.ts';
 import { StackmeterError } from '../../electron/shared/result.ts';
 
 const fixture = (name: string): string => new URL(`../fixtures/${name}`, import.meta.url).pathname;
@@ -25,7 +25,7 @@ describe('importing saved usage pages', () => {
   const rows = (): unknown => db.prepare('SELECT count(*) FROM usage_records').pluck().get();
   const failure = (paths: string[]): StackmeterError => {
     try {
-      importPageFiles(db, paths, { connectionId: null });
+      importUsageFiles(db, paths, { connectionId: null });
     } catch (err) {
       if (err instanceof StackmeterError) return err;
       throw err;
@@ -43,11 +43,11 @@ describe('importing saved usage pages', () => {
   };
 
   it('imports the recorded page, and importing it again changes nothing', () => {
-    expect(importPageFiles(db, [RECORDED], { connectionId: null })).toEqual([
-      { file: RECORDED, pages: 1, records: 236, inserted: 236, updated: 0 },
+    expect(importUsageFiles(db, [RECORDED], { connectionId: null })).toEqual([
+      { file: RECORDED, format: 'rest-pages', pages: 1, records: 236, inserted: 236, updated: 0 },
     ]);
-    expect(importPageFiles(db, [RECORDED], { connectionId: null })).toEqual([
-      { file: RECORDED, pages: 1, records: 236, inserted: 0, updated: 0 },
+    expect(importUsageFiles(db, [RECORDED], { connectionId: null })).toEqual([
+      { file: RECORDED, format: 'rest-pages', pages: 1, records: 236, inserted: 0, updated: 0 },
     ]);
     expect(rows()).toBe(236);
     expect(db.prepare("SELECT count(*) FROM usage_records WHERE granularity = 'Hourly'").pluck().get()).toBe(236);
@@ -83,7 +83,7 @@ describe('importing saved usage pages', () => {
     const mixed = pageFile('mixed.json', 10, (p, i) => {
       if (i % 2) p.usageEndTime = '2019-12-11T18:00:00+00:00'; // a day after an 18:00 start
     });
-    expect(importPageFiles(db, [mixed], { connectionId: null })[0]).toMatchObject({ records: 10, inserted: 10 });
+    expect(importUsageFiles(db, [mixed], { connectionId: null })[0]).toMatchObject({ records: 10, inserted: 10 });
     expect(db.prepare('SELECT granularity, count(*) AS n FROM usage_records GROUP BY granularity ORDER BY 1').all()).toEqual([
       { granularity: 'Daily', n: 5 },
       { granularity: 'Hourly', n: 5 },
@@ -102,8 +102,8 @@ describe('importing saved usage pages', () => {
     // the page text is spliced in as is, so the quantities keep their digits
     const text = readFileSync(RECORDED, 'utf8');
     writeFileSync(pages, `[${JSON.stringify({ value: page.value.slice(0, 0), nextLink: 'https://x/next' })},\n${text}]`);
-    expect(importPageFiles(db, [pages], { connectionId: null })).toEqual([
-      { file: pages, pages: 2, records: 236, inserted: 236, updated: 0 },
+    expect(importUsageFiles(db, [pages], { connectionId: null })).toEqual([
+      { file: pages, format: 'rest-pages', pages: 2, records: 236, inserted: 236, updated: 0 },
     ]);
     expect(db.prepare("SELECT quantity_text FROM usage_records WHERE quantity_text = '49.384346361272037'").pluck().get()).toBe(
       '49.384346361272037',
@@ -118,7 +118,7 @@ describe('importing saved usage pages', () => {
   it('reads a file that starts with a byte order mark', () => {
     const withBom = join(dir, 'bom.json');
     writeFileSync(withBom, `\uFEFF${readFileSync(RECORDED, 'utf8')}`);
-    expect(importPageFiles(db, [withBom], { connectionId: null })[0].inserted).toBe(236);
+    expect(importUsageFiles(db, [withBom], { connectionId: null })[0].inserted).toBe(236);
   });
 
   it('says which file does not exist', () => {
@@ -134,7 +134,45 @@ describe('importing saved usage pages', () => {
       VALUES (3, 'north', 'https://a', 'operator', 'adfs', 'https://l/adfs', 'https://aud', 'c', 'session', 's', 'now')`).run();
     const copy = join(dir, 'copy.json');
     copyFileSync(RECORDED, copy);
-    importPageFiles(db, [copy], { connectionId: 3 });
+    importUsageFiles(db, [copy], { connectionId: 3 });
     expect(db.prepare('SELECT count(*) FROM usage_records WHERE connection_id = 3').pluck().get()).toBe(236);
+  });
+
+  describe('files operators already have on disk', () => {
+    const EN_US = fixture('imports/usage-summary-en-US.csv');
+    const DE_DE = fixture('imports/usage-summary-de-DE.csv');
+    const CONVERTTO_JSON = fixture('imports/subscriber-usage-convertto-json.json');
+    const keys = (): unknown[] => db.prepare(`
+      SELECT usage_start, usage_end, subscription_key, meter_key, resource_key, granularity, quantity_text
+      FROM usage_records ORDER BY 1, 2, 3, 4, 5, 6`).raw().all();
+
+    it('lands a usage summary CSV (en-US or de-DE) and ConvertTo-Json output under the same keys, never twice', () => {
+      const [first] = importUsageFiles(db, [EN_US], { connectionId: null });
+      expect(first).toMatchObject({ format: 'usage-summary-csv', pages: 0, updated: 0 });
+      expect(first!.inserted).toBe(first!.records);
+      const afterEnUs = keys();
+      expect(importUsageFiles(db, [DE_DE], { connectionId: null })[0])
+        .toMatchObject({ format: 'usage-summary-csv', inserted: 0, updated: 0 });
+      expect(importUsageFiles(db, [CONVERTTO_JSON], { connectionId: null })[0])
+        .toMatchObject({ format: 'convertto-json', inserted: 0, updated: 0 });
+      expect(keys()).toEqual(afterEnUs);
+    });
+
+    it('refuses a CSV with a bad row, naming the line and column, and imports nothing of it', () => {
+      const lines = readFileSync(EN_US, 'utf8').split('\r\n');
+      lines[2] = lines[2]!.replace(/"[^"]*AM"|"[^"]*PM"/, '"not a date"');
+      const broken = join(dir, 'broken.csv');
+      writeFileSync(broken, lines.join('\r\n'));
+      const err = failure([broken]);
+      expect(err.code).toBe('BAD_INPUT');
+      expect(err.message).toMatch(/broken\.csv.*line 3/s);
+      expect(rows()).toBe(0);
+    });
+
+    it('says what it imports when a file is none of the three kinds', () => {
+      const other = join(dir, 'notes.txt');
+      writeFileSync(other, 'just some notes\n');
+      expect(failure([other]).message).toMatch(/usage summary CSV/);
+    });
   });
 });

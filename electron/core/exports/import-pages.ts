@@ -4,27 +4,36 @@ import type { Granularity, ImportFileResult } from '../../shared/domain.ts';
 import { StackmeterError } from '../../shared/result.ts';
 import { parseUsageJson, usagePageFromJson, type UsageRecord } from '../azure/usage-record.ts';
 import { createUsageWriter, type RecordGroup } from '../cache/usage-writer.ts';
-import { granularityOfPeriod } from '../imports/imported-usage.ts';
+import { parseConvertToJson } from '../imports/convertto-json.ts';
+import { detectUsageFileKind, type UsageFileKind } from '../imports/detect.ts';
+import { granularityOfPeriod, recordGroups, type ImportedUsage } from '../imports/imported-usage.ts';
+import { decodePowerShellText } from '../imports/text-encoding.ts';
+import { parseUsageSummaryCsv } from '../imports/usage-summary-csv.ts';
 
 export interface ImportOptions {
   /** The stamp the files came from, or null when they are not tied to a connection. */
   connectionId: number | null;
+  /** The date pattern of usage summary CSVs (e.g. `dd.MM.yyyy HH:mm:ss`), when the file cannot tell. */
+  dateFormat?: string;
 }
 
 /**
- * Imports saved usage API responses: each file holds one page (`{"value": [...], "nextLink": ...}`) or a JSON array of
- * pages. A record's granularity follows from its period (one hour: Hourly, one day: Daily). Each file is imported whole
- * or not at all, in its own transaction; the first bad file stops the import with an error naming it, the page, the
- * record and the field, and files before it stay imported (the message says which).
+ * Imports usage files of the three kinds operators have on disk, told apart by their content: saved usage API
+ * responses (one page `{"value": [...], "nextLink": ...}` or a JSON array of pages), Microsoft's usage summary CSV (any
+ * culture), and `Get-AzsSubscriberUsage | ConvertTo-Json` output. A record's granularity follows from its period (one
+ * hour: Hourly, one day: Daily), and records land under the same natural key as synced ones, so importing and syncing
+ * the same usage never duplicates it. Each file is imported whole or not at all, in its own transaction; the first bad
+ * file stops the import with an error naming it and the line, record or field at fault, and files before it stay
+ * imported (the message says which).
  */
-export function importPageFiles(db: Database.Database, paths: string[], options: ImportOptions): ImportFileResult[] {
+export function importUsageFiles(db: Database.Database, paths: string[], options: ImportOptions): ImportFileResult[] {
   const writer = createUsageWriter(db);
   const results: ImportFileResult[] = [];
   for (const file of paths) {
     try {
-      const { pages, groups, records } = readPageFile(file);
+      const { format, pages, groups, records } = readUsageFile(file, options);
       const counts = writer.writeGroups(groups, options.connectionId);
-      results.push({ file, pages, records, inserted: counts.inserted, updated: counts.updated });
+      results.push({ file, format, pages, records, inserted: counts.inserted, updated: counts.updated });
     } catch (err) {
       if (results.length === 0 || !(err instanceof StackmeterError)) throw err;
       const done = results.map((r) => r.file).join(', ');
@@ -37,22 +46,39 @@ export function importPageFiles(db: Database.Database, paths: string[], options:
 }
 
 interface ParsedFile {
+  format: UsageFileKind;
+  /** REST pages in the file; 0 for the other formats. */
   pages: number;
   records: number;
   groups: RecordGroup[];
 }
 
-function readPageFile(file: string): ParsedFile {
-  let text: string;
+function readUsageFile(file: string, options: ImportOptions): ParsedFile {
+  let bytes: Buffer;
   try {
-    text = readFileSync(file, 'utf8');
+    bytes = readFileSync(file);
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
     if (code === 'ENOENT') throw new StackmeterError('NOT_FOUND', `${file}: no such file`);
     throw new StackmeterError('BAD_INPUT', `${file}: cannot be read (${code ?? String(err)})`);
   }
-  // A UTF-8 byte order mark (PowerShell's Out-File writes one) is not JSON.
-  const json = parseUsageJson(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text, file);
+  const { kind, reason } = detectUsageFileKind(bytes, file);
+  const imported = (format: UsageFileKind, usage: ImportedUsage): ParsedFile =>
+    ({ format, pages: 0, records: usage.records.length, groups: recordGroups(usage) });
+  switch (kind) {
+    case 'rest-pages': return readPages(decodePowerShellText(bytes, file), file);
+    case 'usage-summary-csv':
+      return imported(kind, parseUsageSummaryCsv(decodePowerShellText(bytes, file), file,
+        { dateFormat: options.dateFormat }));
+    case 'convertto-json': return imported(kind, parseConvertToJson(bytes, file));
+    default:
+      throw new StackmeterError('BAD_INPUT', `${reason}. Stackmeter imports saved usage API pages, Microsoft's usage `
+        + 'summary CSV and the output of Get-AzsSubscriberUsage | ConvertTo-Json.');
+  }
+}
+
+function readPages(text: string, file: string): ParsedFile {
+  const json = parseUsageJson(text, file);
   const pageJsons = Array.isArray(json) ? json : [json];
   const hourly: UsageRecord[] = [];
   const daily: UsageRecord[] = [];
@@ -67,7 +93,7 @@ function readPageFile(file: string): ParsedFile {
     { records: hourly, granularity: 'Hourly' },
     { records: daily, granularity: 'Daily' },
   ];
-  return { pages: pageJsons.length, records, groups: groups.filter((g) => g.records.length > 0) };
+  return { format: 'rest-pages', pages: pageJsons.length, records, groups: groups.filter((g) => g.records.length > 0) };
 }
 
 function granularityOf(r: UsageRecord, source: string, index: number): Granularity {
