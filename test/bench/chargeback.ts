@@ -14,17 +14,16 @@ import {
   createRateCard, getRateCard, publishVersion, saveDraft,
 } from '../../electron/core/chargeback/rate-cards.ts';
 import { starterMeters } from '../../electron/core/chargeback/starter-rate-card.ts';
-import { openCache } from '../../electron/core/cache/open.ts';
 import { meterMatchKey } from '../../electron/core/meters/catalog.ts';
 import { currencyMinorUnits } from '../../electron/core/rating/index.ts';
 import type { ChargebackQuery, ChargebackResult } from '../../electron/shared/chargeback.ts';
 import type { Conversion, MeterPricing, MeterRate, RateCard, RoundingPolicy } from '../../electron/shared/rating.ts';
 import { MONTH, type BigCache } from './big-cache.ts';
 import { queryRows, type DuckBaseline } from './duckdb.ts';
-import { timeAsync, type QueryResult } from './queries.ts';
+import { FROM, TO, timeAsync, timeOnFreshConnection, type QueryResult } from './queries.ts';
 
 /** Milliseconds the month's chargeback by tenant may take on the big cache (issue 5: under 3 s for 10 M records). */
-export const CHARGEBACK_TARGET_MS = 3000;
+const CHARGEBACK_TARGET_MS = 3000;
 
 const CURRENCY = 'USD';
 // Half-even, as the starter card rounds: DuckDB's round() rounds ties away from zero, so the SQL rounds half-even
@@ -33,8 +32,6 @@ const ROUNDING: RoundingPolicy = { mode: 'half-even', point: 'line' };
 /** Meters the starter card leaves free (ingress, VM size hours) get this example price, so that every meter costs. */
 const PRICE_OF_FREE_METERS = '0.01';
 const USER = 'stackmeter-bench';
-const FROM = Date.parse(`${MONTH.from}T00:00:00Z`) / 1000;
-const TO = Date.parse(`${MONTH.to}T00:00:00Z`) / 1000;
 
 /** A flat price for a starter meter: its own flat price, its first band's price, or the one given to free meters. */
 function flatPrice(meter: MeterRate): string {
@@ -60,7 +57,7 @@ function benchMeters(): MeterRate[] {
   }));
 }
 
-export interface BenchCard {
+interface BenchCard {
   card: RateCard;
   /** True when an earlier run stored it. */
   reused: boolean;
@@ -71,7 +68,7 @@ export interface BenchCard {
  * name carries a hash of its settings and prices, and a published version never changes), else created, drafted and
  * published now through the core's rate card store, as the console does. Untimed.
  */
-export function ensureBenchCard(db: Database.Database): BenchCard {
+function ensureBenchCard(db: Database.Database): BenchCard {
   const meters = benchMeters();
   const hash = createHash('sha256').update(canonicalJson({ currency: CURRENCY, rounding: ROUNDING, meters }))
     .digest('hex').slice(0, 12);
@@ -224,19 +221,8 @@ export async function chargebackBench(db: Database.Database, cache: BigCache, du
   say(`    rate card "${card.name}" (${card.id}): ${reused ? 'stored by an earlier run' : 'created and published'}`);
   if (listAdjustments(db).length > 0) throw new Error(`bench: ${cache.path} holds adjustments; the bench needs none`);
   const query: ChargebackQuery = { period: MONTH, rateCardId: card.id, by: 'tenant' };
-  const fresh = (): { value: ChargebackResult; ms: number } => {
-    const conn = openCache(cache.path);
-    try {
-      const started = performance.now();
-      const value = runChargeback(conn, query, listAdjustments(conn));
-      return { value, ms: performance.now() - started };
-    } finally {
-      conn.close();
-    }
-  };
-  const ours = fresh().value;
-  const oursMs: number[] = [];
-  for (let i = 0; i < runs; i++) oursMs.push(fresh().ms);
+  const { value: ours, ms: oursMs } = timeOnFreshConnection(cache.path, runs,
+    (conn) => runChargeback(conn, query, listAdjustments(conn)));
 
   const minorUnits = currencyMinorUnits(card.currency);
   const meters = await loadPriceTable(duck, card);

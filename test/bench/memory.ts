@@ -12,7 +12,7 @@ import type { RssSampler } from './rss-sampler.ts';
 import type { Workload } from './workload.ts';
 
 /** Where the marks are taken: these fractions of the range's records ingested. */
-export const MARK_FRACTIONS = [0.1, 0.25, 0.5, 0.75, 1] as const;
+const MARK_FRACTIONS = [0.1, 0.25, 0.5, 0.75, 1] as const;
 
 // Often enough to follow a sync of a few minutes closely, rarely enough to cost nothing measurable.
 const SAMPLE_INTERVAL_MS = 250;

@@ -1,34 +1,15 @@
 import { readFileSync } from 'node:fs';
-import { expect, test, type Locator, type Page } from '@playwright/test';
-import { screenshotPath, startStack, syncWithCli, type Stack } from './fixtures.ts';
+import { expect, test, type Locator } from '@playwright/test';
+import { screenshotPath, useSyncedStack } from './fixtures.ts';
+import { dataRows, paintedPixels } from './helpers.ts';
 
 // One simulated stamp synced by the CLI into the cache the console serves; an admin prices it and an auditor checks it.
-let stack: Stack;
-
-test.beforeAll(async () => {
-  test.setTimeout(120_000);
-  stack = await startStack();
-  syncWithCli(stack, 'lab');
-});
-test.afterAll(async () => {
-  await stack?.stop();
-});
+const stack = useSyncedStack('lab');
 
 /** The last whole UTC month (the sync reaches 31 days back, so it has usage): `YYYY-MM`. */
 function lastMonth(): string {
   const now = new Date();
   return new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth() - 1, 1)).toISOString().slice(0, 7);
-}
-
-const dataRows = (grid: Locator): Locator => grid.locator('.ag-row[row-index]:not(.ag-row-pinned)');
-
-async function paintedPixels(page: Page, testId: string): Promise<number> {
-  return page.getByTestId(testId).locator('canvas').first().evaluate((canvas: HTMLCanvasElement) => {
-    const { data } = canvas.getContext('2d')!.getImageData(0, 0, canvas.width, canvas.height);
-    let painted = 0;
-    for (let i = 3; i < data.length; i += 4) if (data[i]! > 0) painted++;
-    return painted;
-  });
 }
 
 /** Types a value into an editable grid cell as a person does: Enter to edit, type, Enter to commit. */
@@ -44,7 +25,7 @@ test('an admin prices usage with a rate card, charges a month, and finalizes a s
   async ({ page }) => {
     test.setTimeout(180_000);
     const month = lastMonth();
-    await page.goto(stack.consoleUrl);
+    await page.goto(stack().consoleUrl);
 
     // A new rate card from the starter's example prices, in effect from the first day of the month to charge.
     await page.getByTestId('nav-rates').click();
@@ -90,7 +71,8 @@ test('an admin prices usage with a rate card, charges a month, and finalizes a s
     await dataRows(grid).first().click();
     const lines = page.getByTestId('chargeback-lines');
     await expect(lines).toBeVisible();
-    await expect(dataRows(lines).first()).toContainText(/v1|1/);
+    // Each line names the rate card version that priced it (v1), or a dash when nothing did.
+    await expect(dataRows(lines).first().locator('.ag-cell[col-id="version"]')).toHaveText(/^(v1|—)$/);
     await lines.scrollIntoViewIfNeeded();
     await page.screenshot({ path: screenshotPath('33-chargeback-lines') });
 

@@ -1,7 +1,8 @@
-import { expect, test, type Locator, type Page } from '@playwright/test';
+import { expect, test, type Page } from '@playwright/test';
 import {
   screenshotPath, SIM_CLIENT_ID, SIM_SECRET, startInProcessStamp, startStack, type InProcessStamp, type Stack,
 } from './fixtures.ts';
+import { countIn, paintedPixels } from './helpers.ts';
 
 // The tests share one simulator, console and cache (a failed test restarts them), so each adds stamps of its own names.
 let stack: Stack;
@@ -44,27 +45,11 @@ async function addStamp(page: Page, name: string, choice: StampChoice = {}): Pro
   await page.getByTestId('save-stamp').click();
 }
 
-/** A count shown in the console (formatted in the browser's locale), as a number. */
-async function countIn(locator: Locator): Promise<number> {
-  return Number((await locator.innerText()).replace(/\D/g, ''));
-}
-
 /** Chooses a stamp (or "All stamps") in the stamp filter of the current view. */
 async function filterStamp(page: Page, label: string): Promise<void> {
   await page.getByTestId('stamp-filter').click();
   await page.getByRole('option', { name: label, exact: true }).click();
   await expect(page.getByTestId('stamp-filter')).toContainText(label);
-}
-
-/** True when the chart's canvas has painted pixels, i.e. Chart.js really drew bars (not just an empty canvas). */
-async function canvasPaintedPixels(page: Page): Promise<number> {
-  return page.getByTestId('overview-chart').locator('canvas').evaluate((canvas: HTMLCanvasElement) => {
-    const ctx = canvas.getContext('2d')!;
-    const { data } = ctx.getImageData(0, 0, canvas.width, canvas.height);
-    let painted = 0;
-    for (let i = 3; i < data.length; i += 4) if (data[i]! > 0) painted++;
-    return painted;
-  });
 }
 
 const utcHour = (): string => new Date().toISOString().slice(0, 13);
@@ -138,7 +123,7 @@ test('an operator adds the simulated stamp, syncs it twice, and sees the meters 
   await expect(page.getByTestId('stamp-card-lab')).toBeVisible();
   const chart = page.getByTestId('overview-chart');
   await expect(chart.locator('canvas')).toBeVisible();
-  await expect.poll(() => canvasPaintedPixels(page)).toBeGreaterThan(5000);
+  await expect.poll(() => paintedPixels(page, 'overview-chart')).toBeGreaterThan(5000);
   await page.screenshot({ path: screenshotPath('07-overview-chart') });
 
   await page.getByTestId('nav-meters').click();

@@ -3,6 +3,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
+import { test } from '@playwright/test';
 import { startSimulator, type Directory, type SimulatorFaults } from '../../electron/core/simulator/index.ts';
 
 const ROOT = resolve(import.meta.dirname, '../..');
@@ -97,6 +98,23 @@ export function syncWithCli(stack: Stack, name: string): void {
   run(['connect', 'add', name, '--arm', stack.simulatorUrl, '--client-id', SIM_CLIENT_ID,
     '--client-secret-env', 'STACKMETER_SIM_SECRET', '--ca', stack.caFile]);
   run(['sync', name]);
+}
+
+/**
+ * For a spec file: before its tests, a stack with the simulator added as stamp `name` and synced by the CLI; after
+ * them, the stack stopped. Returns the running stack (call it inside a test).
+ */
+export function useSyncedStack(name: string): () => Stack {
+  let stack: Stack | undefined;
+  test.beforeAll(async () => {
+    test.setTimeout(120_000);
+    stack = await startStack();
+    syncWithCli(stack, name);
+  });
+  test.afterAll(async () => {
+    await stack?.stop();
+  });
+  return () => stack!;
 }
 
 export const screenshotPath = (name: string): string => join(ROOT, 'test', 'e2e', 'screenshots', `${name}.png`);

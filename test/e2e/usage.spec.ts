@@ -1,37 +1,11 @@
 import { readFileSync } from 'node:fs';
-import { expect, test, type Locator, type Page } from '@playwright/test';
+import { expect, test, type Page } from '@playwright/test';
 import ExcelJS from 'exceljs';
-import { screenshotPath, startStack, syncWithCli, type Stack } from './fixtures.ts';
+import { screenshotPath, useSyncedStack } from './fixtures.ts';
+import { countIn, dataRows, paintedPixels } from './helpers.ts';
 
 // One simulated stamp synced by the CLI into the cache the console serves, then browsed as an auditor would.
-let stack: Stack;
-
-test.beforeAll(async () => {
-  test.setTimeout(120_000);
-  stack = await startStack();
-  syncWithCli(stack, 'lab');
-});
-test.afterAll(async () => {
-  await stack?.stop();
-});
-
-/** The data rows a grid has rendered (not its header or pinned totals row). */
-const dataRows = (grid: Locator): Locator => grid.locator('.ag-row[row-index]:not(.ag-row-pinned)');
-
-/** A count shown in the console (formatted in the browser's locale), as a number. */
-async function countIn(locator: Locator): Promise<number> {
-  return Number((await locator.innerText()).replace(/\D/g, ''));
-}
-
-/** Painted pixels of the first canvas inside the element with this test id: Chart.js really drew something. */
-async function paintedPixels(page: Page, testId: string): Promise<number> {
-  return page.getByTestId(testId).locator('canvas').first().evaluate((canvas: HTMLCanvasElement) => {
-    const { data } = canvas.getContext('2d')!.getImageData(0, 0, canvas.width, canvas.height);
-    let painted = 0;
-    for (let i = 3; i < data.length; i += 4) if (data[i]! > 0) painted++;
-    return painted;
-  });
-}
+const stack = useSyncedStack('lab');
 
 /**
  * Where a bar of the chart is, in page coordinates, found by reading the canvas back: the pixel row crossing the most
@@ -72,7 +46,7 @@ async function barPoint(page: Page, testId: string): Promise<{ x: number; y: num
 
 test('an auditor finds a meter by a fragment of its ID, reads what it measures, and clicks a bar to see its records',
   async ({ page }) => {
-    await page.goto(stack.consoleUrl);
+    await page.goto(stack().consoleUrl);
     await page.getByTestId('nav-meters').click();
     const grid = page.getByTestId('meters-grid');
     await expect(grid.getByRole('row').filter({ hasText: 'Windows VM Size Hours' })).toBeVisible();
@@ -119,7 +93,7 @@ test('an auditor finds a meter by a fragment of its ID, reads what it measures, 
 
 test('the explorer groups usage with a totals row, drills into a group, and exports the view to CSV and Excel, '
   + 'formula-safe', async ({ page }) => {
-  await page.goto(stack.consoleUrl);
+  await page.goto(stack().consoleUrl);
   await page.getByTestId('nav-explorer').click();
   const grid = page.getByTestId('explore-grid');
   const rows = dataRows(grid);
@@ -180,7 +154,7 @@ test('the explorer groups usage with a totals row, drills into a group, and expo
 
 test('the completeness map shows records per hour and subscription and says how far each stamp is complete',
   async ({ page }) => {
-    await page.goto(stack.consoleUrl);
+    await page.goto(stack().consoleUrl);
     await page.getByTestId('nav-completeness').click();
     await expect(page.getByTestId('view-completeness')).toBeVisible();
     await expect(page.getByTestId('completeness-verdict').first()).toContainText(/Complete through|gap/);

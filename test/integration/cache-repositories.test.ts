@@ -11,29 +11,11 @@ import { getOverview, listMeters } from '../../electron/core/cache/queries.ts';
 import * as subscriptions from '../../electron/core/cache/subscriptions.ts';
 import * as syncRuns from '../../electron/core/cache/sync-runs.ts';
 import { createUsageWriter } from '../../electron/core/cache/usage-writer.ts';
-import { StackmeterError } from '../../electron/shared/result.ts';
+import { stampConnection } from '../support/connections.ts';
+import { errorOf } from '../support/errors.ts';
 
 const RECORDED = readFileSync(new URL('../fixtures/usage-page-2019-12-10T19.json', import.meta.url), 'utf8');
 const CA_PEM = readFileSync(new URL('../fixtures/test-ca.pem', import.meta.url), 'utf8');
-
-const stamp = (name: string, overrides: Partial<connections.NewConnection> = {}) => ({
-  name,
-  armEndpoint: `https://adminmanagement.${name}.example`,
-  kind: 'operator' as const,
-  authType: 'adfs' as const,
-  loginEndpoint: `https://adfs.${name}.example/adfs`,
-  audience: `https://adminmanagement.adfs.${name}.example/abc`,
-  tenantId: null,
-  clientId: 'client',
-  credentialType: 'secret' as const,
-  secretSource: 'env:STACK_SECRET',
-  secretBlob: null,
-  caPem: null,
-  proxy: null,
-  providerSubscriptionId: '39c82aed-b2b7-4a66-abdb-611de00bf11e',
-  createdAt: '2026-01-05T10:00:00.123Z',
-  ...overrides,
-});
 
 const tenant = (subscriptionId: string, displayName: string, state = 'Enabled') => ({
   subscriptionId,
@@ -49,13 +31,8 @@ const run = (connectionId: number, from = '2019-12-10T00:00:00Z', to = '2019-12-
   ({ connectionId, granularity, from, to, startedAt: '2026-01-05T10:00:00Z' });
 
 function codeOf(fn: () => unknown): string {
-  try {
-    fn();
-  } catch (err) {
-    if (err instanceof StackmeterError) return `${err.code}: ${err.message}`;
-    throw err;
-  }
-  return 'no error';
+  const err = errorOf(fn);
+  return `${err.code}: ${err.message}`;
 }
 
 describe('cache repositories and queries', () => {
@@ -74,8 +51,8 @@ describe('cache repositories and queries', () => {
 
   describe('connections', () => {
     it('stores, lists and finds connections by name, case-insensitively', () => {
-      const stored = connections.insert(db, stamp('north', { caPem: CA_PEM }));
-      connections.insert(db, stamp('east'));
+      const stored = connections.insert(db, stampConnection('north', { caPem: CA_PEM }));
+      connections.insert(db, stampConnection('east'));
       expect(stored).toMatchObject({ name: 'north', createdAt: '2026-01-05T10:00:00Z', caPem: CA_PEM });
       expect(connections.list(db).map((c) => c.name)).toEqual(['east', 'north']);
       expect(connections.getStored(db, 'NORTH').id).toBe(stored.id);
@@ -101,12 +78,13 @@ describe('cache repositories and queries', () => {
     });
 
     it('refuses a name already taken, and names it', () => {
-      connections.insert(db, stamp('north'));
-      expect(codeOf(() => connections.insert(db, stamp('North')))).toMatch(/^CONFLICT: A connection named "North" already exists/);
+      connections.insert(db, stampConnection('north'));
+      expect(codeOf(() => connections.insert(db, stampConnection('North'))))
+        .toMatch(/^CONFLICT: A connection named "North" already exists/);
     });
 
     it('refuses an unreadable CA certificate', () => {
-      const unreadable = stamp('north', { caPem: 'not a certificate' });
+      const unreadable = stampConnection('north', { caPem: 'not a certificate' });
       expect(codeOf(() => connections.insert(db, unreadable))).toMatch(/^INVALID_ARGUMENT: The CA/);
       expect(connections.list(db)).toEqual([]);
     });
@@ -118,8 +96,8 @@ describe('cache repositories and queries', () => {
     });
 
     it('removes a connection with its runs, subscriptions and usage, leaving imports and other stamps alone', () => {
-      const north = connections.insert(db, stamp('north'));
-      const east = connections.insert(db, stamp('east'));
+      const north = connections.insert(db, stampConnection('north'));
+      const east = connections.insert(db, stampConnection('east'));
       const writer = createUsageWriter(db);
       writer.writePage(records.slice(0, 100), { granularity: 'Hourly', connectionId: north.id });
       writer.writePage(records.slice(100, 200), { granularity: 'Hourly', connectionId: east.id });
@@ -139,7 +117,7 @@ describe('cache repositories and queries', () => {
 
   describe('sync runs', () => {
     it('records a run from start to finish and lists runs newest first', () => {
-      const { id: connectionId } = connections.insert(db, stamp('north'));
+      const { id: connectionId } = connections.insert(db, stampConnection('north'));
       const first = syncRuns.create(db, {
         ...run(connectionId, '2019-12-10T00:00:00.000Z', '2019-12-11T00:00:00.000Z'),
         startedAt: '2026-01-05T10:00:00.500Z',
@@ -179,7 +157,7 @@ describe('cache repositories and queries', () => {
     });
 
     it('marks runs whose process is gone as interrupted, and leaves those of live processes running', () => {
-      const { id: connectionId } = connections.insert(db, stamp('north'));
+      const { id: connectionId } = connections.insert(db, stampConnection('north'));
       const me = { pid: process.pid, host: hostname() };
       // A pid far above any real one: no such process exists.
       const gone = syncRuns.create(db, { ...run(connectionId), owner: { pid: 2 ** 30, host: me.host } });
@@ -199,7 +177,7 @@ describe('cache repositories and queries', () => {
 
   describe('subscriptions', () => {
     it('upserts a tenant list, changing only what changed and keeping subscriptions that left it', () => {
-      const { id } = connections.insert(db, stamp('north'));
+      const { id } = connections.insert(db, stampConnection('north'));
       const a = { ...tenant('AAAAAAAA-0000-0000-0000-000000000001', 'Tenant A'), owner: 'a@x', tenantId: 't1', offerId: 'o' };
       const b = { ...a, subscriptionId: 'aaaaaaaa-0000-0000-0000-000000000002', displayName: 'Tenant B' };
       expect(subscriptions.upsert(db, id, [a, b], new Date())).toBe(2);
@@ -214,7 +192,7 @@ describe('cache repositories and queries', () => {
 
   describe('listMeters and getOverview', () => {
     it('lists the meters seen in usage with exact totals and the usage span', () => {
-      const { id } = connections.insert(db, stamp('north'));
+      const { id } = connections.insert(db, stampConnection('north'));
       createUsageWriter(db).writePage(records, { granularity: 'Hourly', connectionId: id });
       const meters = listMeters(db);
       expect(meters).toHaveLength(8);
@@ -249,8 +227,8 @@ describe('cache repositories and queries', () => {
     });
 
     it('adds every catalog meter with seenOnly false, and filters by connection', () => {
-      const north = connections.insert(db, stamp('north'));
-      connections.insert(db, stamp('east'));
+      const north = connections.insert(db, stampConnection('north'));
+      connections.insert(db, stampConnection('east'));
       createUsageWriter(db).writePage(records, { granularity: 'Hourly', connectionId: north.id });
       const all = listMeters(db, { seenOnly: false });
       expect(all).toHaveLength(84);
@@ -261,8 +239,8 @@ describe('cache repositories and queries', () => {
     });
 
     it('summarises stamps, totals and records per day and service', () => {
-      const north = connections.insert(db, stamp('north'));
-      connections.insert(db, stamp('east'));
+      const north = connections.insert(db, stampConnection('north'));
+      connections.insert(db, stampConnection('east'));
       const writer = createUsageWriter(db);
       writer.writePage(records, { granularity: 'Hourly', connectionId: north.id });
       // the same usage as a daily aggregate, imported without a connection, one day later
@@ -304,8 +282,8 @@ describe('cache repositories and queries', () => {
     });
 
     it('restricts the overview to one stamp when asked', () => {
-      const north = connections.insert(db, stamp('north'));
-      const east = connections.insert(db, stamp('east'));
+      const north = connections.insert(db, stampConnection('north'));
+      const east = connections.insert(db, stampConnection('east'));
       const writer = createUsageWriter(db);
       writer.writePage(records, { granularity: 'Hourly', connectionId: north.id });
       writer.writePage(records.slice(0, 10), { granularity: 'Daily', connectionId: east.id });

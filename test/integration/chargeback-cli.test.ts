@@ -1,12 +1,10 @@
 import { createHash } from 'node:crypto';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
-import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import ExcelJS from 'exceljs';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { call } from '../../electron/cli/call.ts';
-import { main } from '../../electron/cli/main.ts';
 import { openCache } from '../../electron/core/cache/open.ts';
 import { createUsageWriter } from '../../electron/core/cache/usage-writer.ts';
 import { saveAdjustment } from '../../electron/core/chargeback/adjustments-store.ts';
@@ -15,13 +13,15 @@ import { createStatement } from '../../electron/core/chargeback/statements.ts';
 import { createCore } from '../../electron/core/index.ts';
 import { osUserName } from '../../electron/core/os-user.ts';
 import type { Core } from '../../electron/core/types.ts';
-import { startServer, type RunningServer } from '../../electron/server/server.ts';
+import { startServer } from '../../electron/server/server.ts';
 import type {
   ChargebackResult, ReplayResult, StatementDocument, StatementSummary, WhatIfResult,
 } from '../../electron/shared/chargeback.ts';
 import { StackmeterError } from '../../electron/shared/result.ts';
 import type { ExportResult } from '../../electron/shared/domain.ts';
 import type { AuditEntry } from '../../electron/shared/rating.ts';
+import { runCli } from '../support/cli.ts';
+import { download } from '../support/download.ts';
 import { parseCsv } from '../unit/exports/csv.ts';
 import { actorAt, Exact, fixtureMeters, storeCard, sum } from './chargeback-helpers.ts';
 import { quiet } from './sync-helpers.ts';
@@ -163,36 +163,8 @@ describe('the chargeback and statements methods of the contract', () => {
   });
 });
 
-interface Download { status: number; headers: Record<string, unknown>; body: Buffer }
-
-function download(server: RunningServer, path: string): Promise<Download> {
-  return new Promise((resolveGet, reject) => {
-    const req = request({ host: '127.0.0.1', port: server.port, path,
-      headers: { Authorization: `Bearer ${server.token}` } }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () => resolveGet({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks) }));
-    });
-    req.on('error', reject);
-    req.end();
-  });
-}
-
 describe('stackmeter chargeback and statements', () => {
-  /** Runs the CLI in this process (as bin/stackmeter.js does), capturing what it prints. */
-  async function stackmeter(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-    let stdout = '';
-    let stderr = '';
-    const out = vi.spyOn(process.stdout, 'write').mockImplementation((chunk) => { stdout += String(chunk); return true; });
-    const err = vi.spyOn(process.stderr, 'write').mockImplementation((chunk) => { stderr += String(chunk); return true; });
-    try {
-      const code = await main([...args, '--db', dbPath]);
-      return { code, stdout, stderr };
-    } finally {
-      out.mockRestore();
-      err.mockRestore();
-    }
-  }
+  const stackmeter = (args: string[]) => runCli([...args, '--db', dbPath]);
 
   it('prints a month by tenant as a table and as JSON, with the same totals for every grouping', async () => {
     const table = await stackmeter(['chargeback', '--period', '2026-10', '--rate-card', 'STANDARD']);

@@ -15,6 +15,7 @@ import {
 import { listUsageRecords } from '../../electron/core/explore/records.ts';
 import type { ChargebackQuery } from '../../electron/shared/chargeback.ts';
 import type { Granularity } from '../../electron/shared/domain.ts';
+import { stampConnection } from '../support/connections.ts';
 import { Exact, fixtureMeters, storeCard, sum } from './chargeback-helpers.ts';
 import { S1, S3, T1, VM_HOURS } from './usage-fixture.ts';
 
@@ -47,13 +48,7 @@ interface Synced {
 /** A cache with the VM usage of each stamp synced at the granularities given, and a card pricing it. */
 function cache(synced: Synced): { db: Database.Database; cardId: string } {
   const db = openCache(join(dir, `cache-${++caches}.sqlite`));
-  const stamp = (name: string): number => connections.insert(db, {
-    name, armEndpoint: `https://adminmanagement.${name}.example`, kind: 'operator', authType: 'adfs',
-    loginEndpoint: `https://adfs.${name}.example/adfs`, audience: `https://adminmanagement.adfs.${name}.example/x`,
-    tenantId: null, clientId: 'client', credentialType: 'secret', secretSource: 'env:STACK_SECRET', secretBlob: null,
-    caPem: null, proxy: null, providerSubscriptionId: '39c82aed-b2b7-4a66-abdb-611de00bf11e',
-    createdAt: '2026-01-05T10:00:00Z',
-  }).id;
+  const stamp = (name: string): number => connections.insert(db, stampConnection(name)).id;
   const ids = { east: stamp('east'), west: stamp('west') };
   const listed = (subscriptionId: string) =>
     ({ subscriptionId, displayName: subscriptionId, owner: 'ops@contoso.example', tenantId: T1, offerId: 'offer',

@@ -5,7 +5,7 @@ import type Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openCache } from '../../electron/core/cache/open.ts';
 import { importUsageFiles } from '../../electron/core/exports/import-pages.ts';
-import { StackmeterError } from '../../electron/shared/result.ts';
+import { errorOf } from '../support/errors.ts';
 
 const fixture = (name: string): string => new URL(`../fixtures/${name}`, import.meta.url).pathname;
 const RECORDED = fixture('usage-page-2019-12-10T19.json');
@@ -23,15 +23,7 @@ describe('importing saved usage pages', () => {
   });
 
   const rows = (): unknown => db.prepare('SELECT count(*) FROM usage_records').pluck().get();
-  const failure = (paths: string[]): StackmeterError => {
-    try {
-      importUsageFiles(db, paths, { connectionId: null });
-    } catch (err) {
-      if (err instanceof StackmeterError) return err;
-      throw err;
-    }
-    throw new Error('the import should have failed');
-  };
+  const failure = (paths: string[]) => errorOf(() => importUsageFiles(db, paths, { connectionId: null }));
   /** Writes a page whose records are the recording's first `n`, with their periods changed as asked. */
   const pageFile = (name: string, n: number, edit: (properties: Record<string, string>, i: number) => void = () => {}) => {
     const page = JSON.parse(readFileSync(RECORDED, 'utf8')) as { value: { properties: Record<string, string> }[] };

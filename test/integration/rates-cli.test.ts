@@ -1,17 +1,17 @@
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { call } from '../../electron/cli/call.ts';
-import { main } from '../../electron/cli/main.ts';
 import { osUserName } from '../../electron/core/os-user.ts';
 import { createCore } from '../../electron/core/index.ts';
 import type { Core } from '../../electron/core/types.ts';
 import { startServer } from '../../electron/server/server.ts';
 import type { AuditEntry, AuditVerification, RateCard, RateCardSummary } from '../../electron/shared/rating.ts';
 import { StackmeterError } from '../../electron/shared/result.ts';
+import { runCli } from '../support/cli.ts';
+import { download } from '../support/download.ts';
 import { quiet } from './sync-helpers.ts';
 
 const NOW = new Date('2026-11-22T10:11:12Z');
@@ -88,16 +88,8 @@ describe('the rates, adjustments and audit methods of the contract', () => {
     mkdirSync(join(dir, 'static'), { recursive: true });
     const server = await startServer({ core, staticDir: join(dir, 'static'), exportDir: join(dir, 'exports') });
     try {
-      const body = await new Promise<{ status: number; type: unknown; text: string }>((resolve, reject) => {
-        const req = request({ host: '127.0.0.1', port: server.port, path: `/api/exports/${exported.fileName}`,
-          headers: { Authorization: `Bearer ${server.token}` } }, (res) => {
-          let text = '';
-          res.on('data', (c: Buffer) => { text += c.toString('utf8'); });
-          res.on('end', () => resolve({ status: res.statusCode ?? 0, type: res.headers['content-type'], text }));
-        });
-        req.on('error', reject);
-        req.end();
-      });
+      const answer = await download(server, `/api/exports/${exported.fileName}`);
+      const body = { status: answer.status, type: answer.headers['content-type'], text: answer.body.toString('utf8') };
       expect(body).toEqual({ status: 200, type: 'text/csv; charset=utf-8', text: readFileSync(exported.path, 'utf8') });
     } finally {
       await server.close();
@@ -106,20 +98,7 @@ describe('the rates, adjustments and audit methods of the contract', () => {
 });
 
 describe('stackmeter rates and audit', () => {
-  /** Runs the CLI in this process (as bin/stackmeter.js does), capturing what it prints. */
-  async function stackmeter(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-    let stdout = '';
-    let stderr = '';
-    const out = vi.spyOn(process.stdout, 'write').mockImplementation((chunk) => { stdout += String(chunk); return true; });
-    const err = vi.spyOn(process.stderr, 'write').mockImplementation((chunk) => { stderr += String(chunk); return true; });
-    try {
-      const code = await main([...args, '--db', dbPath]);
-      return { code, stdout, stderr };
-    } finally {
-      out.mockRestore();
-      err.mockRestore();
-    }
-  }
+  const stackmeter = (args: string[]) => runCli([...args, '--db', dbPath]);
 
   it('creates a starter card, exports it as CSV, imports the edited file as a draft and publishes it', async () => {
     const created = await stackmeter(['rates', 'create', 'Lab prices', '--currency', 'usd', '--starter']);

@@ -1,16 +1,16 @@
 import { createHash } from 'node:crypto';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
-import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import ExcelJS from 'exceljs';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { main } from '../../electron/cli/main.ts';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openCache } from '../../electron/core/cache/open.ts';
 import { createCore } from '../../electron/core/index.ts';
 import type { Core } from '../../electron/core/types.ts';
 import { startServer, type RunningServer } from '../../electron/server/server.ts';
 import type { ExploreQuery, ExploreRow, ExploreTotals, ExportResult } from '../../electron/shared/domain.ts';
+import { runCli } from '../support/cli.ts';
+import { download } from '../support/download.ts';
 import { quiet } from './sync-helpers.ts';
 import { fillCache, FORMULA_GROUP, FORMULA_TAG, NEGATIVE_RESOURCE } from './usage-fixture.ts';
 
@@ -201,18 +201,7 @@ describe('browser-mode download of an export', () => {
   });
   afterAll(() => server.close());
 
-  interface Answer { status: number; headers: Record<string, unknown>; body: Buffer }
-  const get = (path: string, token?: string) => new Promise<Answer>(
-    (resolveGet, reject) => {
-      const req = request({ host: '127.0.0.1', port: server.port, path,
-        headers: token ? { Authorization: `Bearer ${token}` } : {} }, (res) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('end', () => resolveGet({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks) }));
-      });
-      req.on('error', reject);
-      req.end();
-    });
+  const get = (path: string, token?: string) => download(server, path, token ?? null);
 
   it('needs the launch token', async () => {
     expect((await get(`/api/exports/${file.fileName}`)).status).toBe(401);
@@ -238,20 +227,7 @@ describe('browser-mode download of an export', () => {
 });
 
 describe('stackmeter usage', () => {
-  /** Runs the CLI in this process (as bin/stackmeter.js does), capturing what it prints. */
-  async function stackmeter(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-    let stdout = '';
-    let stderr = '';
-    const out = vi.spyOn(process.stdout, 'write').mockImplementation((chunk) => { stdout += String(chunk); return true; });
-    const err = vi.spyOn(process.stderr, 'write').mockImplementation((chunk) => { stderr += String(chunk); return true; });
-    try {
-      const code = await main(['usage', ...args, '--db', dbPath]);
-      return { code, stdout, stderr };
-    } finally {
-      out.mockRestore();
-      err.mockRestore();
-    }
-  }
+  const stackmeter = (args: string[]) => runCli(['usage', ...args, '--db', dbPath]);
 
   it('prints grouped usage as JSON with the same totals as the explorer', async () => {
     const out = await stackmeter(['--group-by', 'tenant,stamp', '--from', '2026-10-30', '--to', '2026-11-02', '--json']);

@@ -11,6 +11,7 @@ import * as connections from '../../electron/core/cache/connections.ts';
 import * as subscriptions from '../../electron/core/cache/subscriptions.ts';
 import { createUsageWriter } from '../../electron/core/cache/usage-writer.ts';
 import type { Granularity } from '../../electron/shared/domain.ts';
+import { stampConnection } from '../support/connections.ts';
 
 export const T1 = 'aaaaaaaa-0000-4000-8000-000000000001';
 export const T2 = 'bbbbbbbb-0000-4000-8000-000000000002';
@@ -103,13 +104,7 @@ export interface Fixture {
 
 /** Fills an open cache with the fixture's stamps, subscription lists and usage. */
 export function fillCache(db: Database.Database): Fixture {
-  const stamp = (name: string): number => connections.insert(db, {
-    name, armEndpoint: `https://adminmanagement.${name}.example`, kind: 'operator', authType: 'adfs',
-    loginEndpoint: `https://adfs.${name}.example/adfs`, audience: `https://adminmanagement.adfs.${name}.example/x`,
-    tenantId: null, clientId: 'client', credentialType: 'secret', secretSource: 'env:STACK_SECRET', secretBlob: null,
-    caPem: null, proxy: null, providerSubscriptionId: '39c82aed-b2b7-4a66-abdb-611de00bf11e',
-    createdAt: '2026-01-05T10:00:00Z',
-  }).id;
+  const stamp = (name: string): number => connections.insert(db, stampConnection(name)).id;
   const east = stamp('east');
   const west = stamp('west');
   const listed = (subscriptionId: string, displayName: string, owner: string, tenantId: string) =>

@@ -1,17 +1,10 @@
-import { readFileSync } from 'node:fs';
-import { rename } from 'node:fs/promises';
-import { basename, dirname, resolve } from 'node:path';
+import { dirname, resolve } from 'node:path';
 import type { Adjustment, AdjustmentScope } from '../../shared/rating.ts';
-import { StackmeterError } from '../../shared/result.ts';
 import { parseAdjustmentsJson } from '../../core/chargeback/adjustment-files.ts';
 import { call } from '../call.ts';
-import { EXIT, type Command, type OptionValues } from '../command.ts';
+import { EXIT, type Command } from '../command.ts';
 import { groupDecimal, printList } from '../format.ts';
-
-const text = (options: OptionValues, name: string): string | undefined => {
-  const raw = options[name];
-  return typeof raw === 'string' ? raw : undefined;
-};
+import { moveExport, readInputFile, requiredOption } from '../options.ts';
 
 const REASON = {
   reason: { type: 'string', placeholder: '<text>', description: 'Why, for the audit log (required)' },
@@ -71,18 +64,8 @@ export const adjustmentsImportCommand: Command = {
   positionals: [{ name: 'file', description: 'The adjustments file (JSON)', required: true }],
   options: { ...REASON },
   async run(ctx, options, [file]) {
-    const reason = text(options, 'reason');
-    if (reason === undefined) {
-      ctx.err('--reason is required: stackmeter adjustments import <file> --reason <text>');
-      return EXIT.usage;
-    }
-    let content: string;
-    try {
-      content = readFileSync(file!, 'utf8');
-    } catch (err) {
-      throw new StackmeterError('BAD_INPUT', `${file}: ${(err as Error).message}`);
-    }
-    const adjustments = parseAdjustmentsJson(content, file!);
+    const reason = requiredOption(options, 'reason', 'stackmeter adjustments import <file> --reason <text>');
+    const adjustments = parseAdjustmentsJson(readInputFile(file!), file!);
     const result = await call(ctx.openCore(), 'adjustments:import', adjustments, reason);
     ctx.out(ctx.json ? JSON.stringify(result, null, 2)
       : `Imported ${file}: ${result.added.length} new adjustment(s), ${result.replaced.length} replaced, `
@@ -101,17 +84,12 @@ export const adjustmentsExportCommand: Command = {
     out: { type: 'string', placeholder: '<file>', description: 'The file to write (required)' },
   },
   async run(ctx, options) {
-    const out = text(options, 'out');
-    if (out === undefined) {
-      ctx.err('--out is required: stackmeter adjustments export --out <file>');
-      return EXIT.usage;
-    }
+    const out = requiredOption(options, 'out', 'stackmeter adjustments export --out <file>');
     const target = resolve(out);
     // Written in the target's folder, so that the final rename stays on one file system.
-    const written = await call(ctx.openCore({ exportDir: dirname(target) }), 'adjustments:export');
-    await rename(written.path, target);
-    ctx.out(ctx.json ? JSON.stringify({ ...written, fileName: basename(target), path: target })
-      : `Wrote ${written.rows} adjustment(s) to ${target}.`);
+    const written = await moveExport(await call(ctx.openCore({ exportDir: dirname(target) }), 'adjustments:export'),
+      target);
+    ctx.out(ctx.json ? JSON.stringify(written) : `Wrote ${written.rows} adjustment(s) to ${target}.`);
     return EXIT.ok;
   },
 };
@@ -125,11 +103,7 @@ export const adjustmentsRemoveCommand: Command = {
   positionals: [{ name: 'id', description: 'The adjustment\'s ID ("adjustments list" shows them)', required: true }],
   options: { ...REASON },
   async run(ctx, options, [id]) {
-    const reason = text(options, 'reason');
-    if (reason === undefined) {
-      ctx.err('--reason is required: stackmeter adjustments remove <id> --reason <text>');
-      return EXIT.usage;
-    }
+    const reason = requiredOption(options, 'reason', 'stackmeter adjustments remove <id> --reason <text>');
     await call(ctx.openCore(), 'adjustments:remove', id!, reason);
     ctx.out(ctx.json ? JSON.stringify({ removed: id }) : `Removed adjustment "${id}".`);
     return EXIT.ok;

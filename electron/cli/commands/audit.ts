@@ -2,7 +2,7 @@ import type { AuditEntry } from '../../shared/rating.ts';
 import { call } from '../call.ts';
 import { EXIT, type Command } from '../command.ts';
 import { printList } from '../format.ts';
-import { intOption } from './simulate.ts';
+import { intOption } from '../options.ts';
 
 /** The most entries one audit:list call returns. */
 const BLOCK = 5000;

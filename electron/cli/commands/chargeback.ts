@@ -1,5 +1,5 @@
-import { rename, stat } from 'node:fs/promises';
-import { basename, dirname, resolve } from 'node:path';
+import { stat } from 'node:fs/promises';
+import { dirname, resolve } from 'node:path';
 import {
   ADJUSTMENTS_ROW_KEY, type ChargebackExportFormat, type ChargebackGrouping, type ChargebackQuery,
   type ChargebackResult, type PdfLayout, type WhatIfResult,
@@ -10,27 +10,15 @@ import { defaultExportDir } from '../../core/exports/usage-export.ts';
 import { call } from '../call.ts';
 import { EXIT, type CliContext, type Command, type OptionValues } from '../command.ts';
 import { groupDecimal, textTable } from '../format.ts';
+import { listOption, moveExport, requiredOption, textOption, versionOption } from '../options.ts';
 import { findCard } from './rates.ts';
 import { parseGranularity } from './sync.ts';
 
-export const text = (options: OptionValues, name: string): string | undefined => {
-  const raw = options[name];
-  return typeof raw === 'string' ? raw : undefined;
-};
-
-/** Every value of a repeatable option, commas splitting values too. */
-export function list(options: OptionValues, name: string): string[] | undefined {
-  const raw = options[name];
-  if (raw === undefined || typeof raw === 'boolean') return undefined;
-  const values = (Array.isArray(raw) ? raw : [raw]).flatMap((v) => v.split(',')).map((v) => v.trim()).filter(Boolean);
-  return values.length > 0 ? values : undefined;
-}
-
 /** --period YYYY-MM (a calendar month), or --from and --to (whole UTC days, --to excluded). */
 export function periodOption(options: OptionValues): UsagePeriod {
-  const month = text(options, 'period');
-  const from = text(options, 'from');
-  const to = text(options, 'to');
+  const month = textOption(options, 'period');
+  const from = textOption(options, 'from');
+  const to = textOption(options, 'to');
   if (month !== undefined) {
     if (from !== undefined || to !== undefined) {
       throw new StackmeterError('INVALID_ARGUMENT', 'Give --period, or --from and --to, not both.');
@@ -82,11 +70,7 @@ export function printFiles(ctx: CliContext, files: ExportResult[], what: string)
 }
 
 export function rateCardOption(options: OptionValues): string {
-  const card = text(options, 'rate-card');
-  if (card === undefined) {
-    throw new StackmeterError('INVALID_ARGUMENT', 'Give --rate-card <name>; "stackmeter rates list" shows the cards.');
-  }
-  return card;
+  return requiredOption(options, 'rate-card', 'give a card\'s name or ID; "stackmeter rates list" shows the cards.');
 }
 
 const BY: Record<string, ChargebackGrouping> = {
@@ -95,7 +79,7 @@ const BY: Record<string, ChargebackGrouping> = {
 };
 
 function byOption(options: OptionValues): ChargebackGrouping {
-  const by = text(options, 'by') ?? 'tenant';
+  const by = textOption(options, 'by') ?? 'tenant';
   const grouping = BY[by];
   if (!grouping) {
     throw new StackmeterError('INVALID_ARGUMENT',
@@ -109,7 +93,7 @@ const FORMATS: readonly string[] = ['table', 'csv', 'xlsx', 'pdf', 'focus'];
 /** The output: --format, else the --out file's extension (.csv, .xlsx, .pdf, .focus.csv), else a table. */
 function formatOf(options: OptionValues, out: string | undefined): 'table' | ChargebackExportFormat {
   const name = out?.toLowerCase() ?? '';
-  const format = text(options, 'format') ?? (name.endsWith('.focus.csv') ? 'focus' : name.endsWith('.csv') ? 'csv'
+  const format = textOption(options, 'format') ?? (name.endsWith('.focus.csv') ? 'focus' : name.endsWith('.csv') ? 'csv'
     : name.endsWith('.xlsx') ? 'xlsx' : name.endsWith('.pdf') ? 'pdf' : 'table');
   if (!FORMATS.includes(format)) {
     throw new StackmeterError('INVALID_ARGUMENT', `--format must be table, csv, xlsx, pdf or focus, not "${format}".`);
@@ -200,16 +184,6 @@ function printWhatIf(ctx: CliContext, result: WhatIfResult): void {
     + `${result.period.to} (end excluded).`);
 }
 
-function versionOption(options: OptionValues, name: string): number | undefined {
-  const raw = text(options, name);
-  if (raw === undefined) return undefined;
-  const version = Number(raw);
-  if (!Number.isInteger(version) || version < 1) {
-    throw new StackmeterError('INVALID_ARGUMENT', `--${name} must be a version number (1, 2...), not "${raw}".`);
-  }
-  return version;
-}
-
 export const chargebackCommand: Command = {
   name: 'chargeback',
   summary: 'Rate a period\'s usage with a rate card: totals per tenant, subscription, resource group, tag or meter',
@@ -241,7 +215,7 @@ export const chargebackCommand: Command = {
     combined: { type: 'boolean', description: 'PDF: one file with a section per tenant' },
   },
   async run(ctx, options) {
-    const out = text(options, 'out');
+    const out = textOption(options, 'out');
     const format = formatOf(options, out);
     const pdfLayout = pdfLayoutOption(options, format);
     const period = periodOption(options);
@@ -250,10 +224,10 @@ export const chargebackCommand: Command = {
     const core = ctx.openCore(output === null ? undefined : { exportDir: output.dir });
     const card = await findCard(core, rateCardOption(options));
     const query: ChargebackQuery = {
-      period, rateCardId: card.id, by: byOption(options), tagKey: text(options, 'tag-key'),
-      stamps: list(options, 'stamp'), granularity,
+      period, rateCardId: card.id, by: byOption(options), tagKey: textOption(options, 'tag-key'),
+      stamps: listOption(options, 'stamp'), granularity,
     };
-    const other = text(options, 'what-if');
+    const other = textOption(options, 'what-if');
     if (other !== undefined) {
       const version = versionOption(options, 'what-if-version');
       const otherCard = await findCard(core, other);
@@ -265,10 +239,7 @@ export const chargebackCommand: Command = {
     }
     if (format !== 'table' && output !== null) {
       const files = await call(core, 'chargeback:export', query, format, pdfLayout);
-      if (output.file !== null) {
-        await rename(files[0]!.path, output.file);
-        files[0] = { ...files[0]!, fileName: basename(output.file), path: output.file };
-      }
+      if (output.file !== null) files[0] = await moveExport(files[0]!, output.file);
       printFiles(ctx, files, filesWhat(format, files));
       return EXIT.ok;
     }

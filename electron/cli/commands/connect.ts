@@ -4,6 +4,7 @@ import { StackmeterError } from '../../shared/result.ts';
 import { call } from '../call.ts';
 import { EXIT, type Command, type OptionValues } from '../command.ts';
 import { printList } from '../format.ts';
+import { textOption } from '../options.ts';
 
 /** Reads a PEM file named on the command line, refusing anything that holds no certificate. */
 export function readCaFile(path: string): string {
@@ -48,8 +49,6 @@ function kindOption(value: OptionValues[string]): ApiKind | undefined {
   throw new StackmeterError('INVALID_ARGUMENT', `--kind must be operator or tenant, not ${JSON.stringify(value)}.`);
 }
 
-const str = (value: OptionValues[string]): string | undefined => (typeof value === 'string' ? value : undefined);
-
 export const connectAddCommand: Command = {
   name: 'connect add',
   summary: 'Add a stamp: discover its sign-in from the ARM metadata, prove the credentials, store the connection',
@@ -86,10 +85,10 @@ export const connectAddCommand: Command = {
       kind: kindOption(options.kind),
       clientId: options['client-id'] as string,
       credential: credentialOption(options),
-      tenantId: str(options.tenant),
+      tenantId: textOption(options, 'tenant'),
       caPem: typeof options.ca === 'string' ? readCaFile(options.ca) : undefined,
-      proxy: str(options.proxy),
-      subscriptionId: str(options.subscription),
+      proxy: textOption(options, 'proxy'),
+      subscriptionId: textOption(options, 'subscription'),
     });
     if (ctx.json) ctx.out(JSON.stringify(row, null, 2));
     else {

@@ -8,7 +8,7 @@ import { call } from '../call.ts';
 import type { Core } from '../../core/types.ts';
 import { EXIT, type CliContext, type Command } from '../command.ts';
 import { electronBinary } from '../electron-binary.ts';
-import { intOption } from './simulate.ts';
+import { intOption } from '../options.ts';
 import { serveUntilInterrupted } from './serve.ts';
 import { defaultFrom, describeRun, exitCodeForRun, runSyncInForeground } from './sync.ts';
 

@@ -1,5 +1,6 @@
 import { EXIT, type Command } from '../command.ts';
 import { textTable } from '../format.ts';
+import { textOption } from '../options.ts';
 
 export const importCommand: Command = {
   name: 'import',
@@ -20,8 +21,8 @@ export const importCommand: Command = {
   },
   async run(ctx, options, files) {
     const results = await ctx.openCore().importFiles(files, {
-      connection: typeof options.connection === 'string' ? options.connection : undefined,
-      dateFormat: typeof options['date-format'] === 'string' ? options['date-format'] : undefined,
+      connection: textOption(options, 'connection'),
+      dateFormat: textOption(options, 'date-format'),
     });
     if (ctx.json) ctx.out(JSON.stringify(results, null, 2));
     else {

@@ -5,6 +5,7 @@ import { StackmeterError } from '../../shared/result.ts';
 import { call } from '../call.ts';
 import { EXIT, type Command } from '../command.ts';
 import { groupDecimal, printList } from '../format.ts';
+import { textOption } from '../options.ts';
 
 export const metersCommand: Command = {
   name: 'meters',
@@ -18,7 +19,7 @@ export const metersCommand: Command = {
   },
   async run(ctx, options) {
     const rows = await call(ctx.openCore(), 'meters:list', {
-      connection: typeof options.connection === 'string' ? options.connection : undefined,
+      connection: textOption(options, 'connection'),
       seenOnly: options.all !== true,
     });
     printList(ctx, rows, {
@@ -39,8 +40,6 @@ export const metersCommand: Command = {
   },
 };
 
-const text = (value: unknown): string | undefined => (typeof value === 'string' ? value : undefined);
-
 export const metersOverrideCommand: Command = {
   name: 'meters override',
   summary: 'Give a meter a local name, unit, service or description; catalog refreshes never overwrite it',
@@ -53,13 +52,13 @@ export const metersOverrideCommand: Command = {
     description: { type: 'string', placeholder: '<text>', description: 'What it measures' },
   },
   async run(ctx, options, [meterId]) {
-    const name = text(options.name);
+    const name = textOption(options, 'name');
     if (name === undefined) {
       ctx.err('--name is required: stackmeter meters override <meterId> --name <name>');
       return EXIT.usage;
     }
     const saved = await call(ctx.openCore(), 'meters:override', {
-      meterId, name, unit: text(options.unit), service: text(options.service), description: text(options.description),
+      meterId, name, unit: textOption(options, 'unit'), service: textOption(options, 'service'), description: textOption(options, 'description'),
     });
     ctx.out(ctx.json ? JSON.stringify(saved, null, 2) : `Meter ${saved.meterId} is now named "${saved.name}".`);
     return EXIT.ok;
@@ -91,7 +90,7 @@ export const metersOverridesCommand: Command = {
       return EXIT.ok;
     }
     if (action === 'export') {
-      const out = text(options.out);
+      const out = textOption(options, 'out');
       if (out === undefined) {
         ctx.err('--out is required: stackmeter meters overrides export --out <file>');
         return EXIT.usage;

@@ -1,5 +1,3 @@
-import { readFileSync } from 'node:fs';
-import { rename } from 'node:fs/promises';
 import { basename, dirname, extname, resolve } from 'node:path';
 import type { RateCardFileFormat } from '../../shared/contract.ts';
 import type { RateCardSummary, RoundingPolicy } from '../../shared/rating.ts';
@@ -8,11 +6,7 @@ import type { Core } from '../../core/types.ts';
 import { call } from '../call.ts';
 import { EXIT, type Command, type OptionValues } from '../command.ts';
 import { printList } from '../format.ts';
-
-const text = (options: OptionValues, name: string): string | undefined => {
-  const raw = options[name];
-  return typeof raw === 'string' ? raw : undefined;
-};
+import { moveExport, readInputFile, requiredOption, textOption, versionOption } from '../options.ts';
 
 /** A card named on the command line by its ID or its name (any case); NOT_FOUND pointing at `rates list`. */
 export async function findCard(core: Core, nameOrId: string): Promise<RateCardSummary> {
@@ -26,20 +20,10 @@ export async function findCard(core: Core, nameOrId: string): Promise<RateCardSu
   return card;
 }
 
-function versionOption(options: OptionValues): number | undefined {
-  const raw = text(options, 'version');
-  if (raw === undefined) return undefined;
-  const version = Number(raw);
-  if (!Number.isInteger(version) || version < 1) {
-    throw new StackmeterError('INVALID_ARGUMENT', `--version must be a version number (1, 2...), not "${raw}".`);
-  }
-  return version;
-}
-
 /** --format, else the file's extension (.csv: csv), else json. */
 function fileFormat(options: OptionValues, file: string | undefined): RateCardFileFormat {
   const fromName = file !== undefined && extname(file).toLowerCase() === '.csv' ? 'csv' : 'json';
-  const format = text(options, 'format') ?? fromName;
+  const format = textOption(options, 'format') ?? fromName;
   if (format !== 'json' && format !== 'csv') {
     throw new StackmeterError('INVALID_ARGUMENT', `--format must be json or csv, not "${format}".`);
   }
@@ -88,18 +72,14 @@ export const ratesCreateCommand: Command = {
     'copy-of': { type: 'string', placeholder: '<card>', description: 'Start from the latest version of this card' },
   },
   async run(ctx, options, [name]) {
-    const currency = text(options, 'currency');
-    if (currency === undefined) {
-      ctx.err('--currency is required: stackmeter rates create <name> --currency <code>');
-      return EXIT.usage;
-    }
-    const copyOf = text(options, 'copy-of');
+    const currency = requiredOption(options, 'currency', 'stackmeter rates create <name> --currency <code>');
+    const copyOf = textOption(options, 'copy-of');
     if (copyOf !== undefined && options.starter === true) {
       ctx.err('Give --starter or --copy-of, not both.');
       return EXIT.usage;
     }
-    const mode = text(options, 'rounding') ?? 'half-even';
-    const point = text(options, 'round-per') ?? 'line';
+    const mode = textOption(options, 'rounding') ?? 'half-even';
+    const point = textOption(options, 'round-per') ?? 'line';
     if ((mode !== 'half-even' && mode !== 'half-up') || (point !== 'line' && point !== 'statement')) {
       ctx.err('--rounding must be half-even or half-up, and --round-per line or statement.');
       return EXIT.usage;
@@ -133,20 +113,15 @@ export const ratesExportCommand: Command = {
     out: { type: 'string', placeholder: '<file>', description: 'The file to write (required)' },
   },
   async run(ctx, options, [cardName]) {
-    const out = text(options, 'out');
-    if (out === undefined) {
-      ctx.err('--out is required: stackmeter rates export <card> --out <file>');
-      return EXIT.usage;
-    }
+    const out = requiredOption(options, 'out', 'stackmeter rates export <card> --out <file>');
     const format = fileFormat(options, out);
     const version = versionOption(options);
     const target = resolve(out);
     // Written in the target's folder, so that the final rename stays on one file system.
     const core = ctx.openCore({ exportDir: dirname(target) });
     const card = await findCard(core, cardName!);
-    const written = await call(core, 'rates:export', card.id, format, version);
-    await rename(written.path, target);
-    ctx.out(ctx.json ? JSON.stringify({ ...written, fileName: basename(target), path: target })
+    const written = await moveExport(await call(core, 'rates:export', card.id, format, version), target);
+    ctx.out(ctx.json ? JSON.stringify(written)
       : `Wrote rate card "${card.name}"${version === undefined ? '' : ` version ${version}`} to ${target} `
         + `(${written.rows} meter rate row(s)).`);
     return EXIT.ok;
@@ -166,12 +141,7 @@ export const ratesImportCommand: Command = {
   },
   async run(ctx, options, [file]) {
     const format = fileFormat(options, file);
-    let content: string;
-    try {
-      content = readFileSync(file!, 'utf8');
-    } catch (err) {
-      throw new StackmeterError('BAD_INPUT', `${file}: ${(err as Error).message}`);
-    }
+    const content = readInputFile(file!);
     const card = await call(ctx.openCore(), 'rates:import', content, format, basename(file!));
     const versions = card.versions.map((v) => `v${v.version} ${v.status}`).join(', ');
     ctx.out(ctx.json ? JSON.stringify(card, null, 2)
@@ -192,7 +162,7 @@ export const ratesPublishCommand: Command = {
   },
   async run(ctx, options, [cardName]) {
     const version = versionOption(options);
-    const reason = text(options, 'reason');
+    const reason = textOption(options, 'reason');
     if (version === undefined || reason === undefined) {
       ctx.err('--version and --reason are required: stackmeter rates publish <card> --version <n> --reason <text>');
       return EXIT.usage;

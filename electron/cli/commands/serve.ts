@@ -3,7 +3,7 @@ import { startServer } from '../../server/server.ts';
 import { defaultExportDir } from '../../core/exports/usage-export.ts';
 import type { Core } from '../../core/types.ts';
 import { EXIT, type CliContext, type Command } from '../command.ts';
-import { intOption } from './simulate.ts';
+import { intOption } from '../options.ts';
 
 /** The built console (vite build output), served by browser mode. */
 export const RENDERER_DIR = fileURLToPath(new URL('../../../dist/renderer/', import.meta.url));

@@ -3,17 +3,8 @@ import { writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { FAULT_PROFILES, isFaultProfile, startSimulator } from '../../core/simulator/index.ts';
 import { StackmeterError } from '../../shared/result.ts';
-import { EXIT, type Command, type OptionValues } from '../command.ts';
-
-export function intOption(options: OptionValues, name: string, fallback: number): number {
-  const raw = options[name];
-  if (raw === undefined) return fallback;
-  const value = Number(raw);
-  if (!Number.isInteger(value) || value < 0) {
-    throw new StackmeterError('INVALID_ARGUMENT', `--${name} must be a whole number, not "${String(raw)}".`);
-  }
-  return value;
-}
+import { EXIT, type Command } from '../command.ts';
+import { intOption, textOption } from '../options.ts';
 
 export const simulateCommand: Command = {
   name: 'simulate',
@@ -47,7 +38,7 @@ export const simulateCommand: Command = {
     if (faults !== undefined && (typeof faults !== 'string' || !isFaultProfile(faults))) {
       throw new StackmeterError('INVALID_ARGUMENT', `--faults must be one of ${FAULT_PROFILES.join(', ')}, not "${String(faults)}".`);
     }
-    const secretVar = typeof options['client-secret-env'] === 'string' ? options['client-secret-env'] : 'STACKMETER_SIM_SECRET';
+    const secretVar = textOption(options, 'client-secret-env') ?? 'STACKMETER_SIM_SECRET';
     const givenSecret = process.env[secretVar];
     const clientSecret = givenSecret || randomBytes(18).toString('base64url');
     const sim = await startSimulator({
@@ -55,11 +46,11 @@ export const simulateCommand: Command = {
       seed: intOption(options, 'seed', 1),
       tenants: intOption(options, 'tenants', 6),
       scale: intOption(options, 'scale', 1),
-      clientId: typeof options['client-id'] === 'string' ? options['client-id'] : undefined,
+      clientId: textOption(options, 'client-id'),
       clientSecret,
       faults,
     });
-    const caPath = resolve(typeof options['ca-out'] === 'string' ? options['ca-out'] : 'stackmeter-simulator-ca.pem');
+    const caPath = resolve(textOption(options, 'ca-out') ?? 'stackmeter-simulator-ca.pem');
     writeFileSync(caPath, sim.caPem);
     if (ctx.json) {
       ctx.out(JSON.stringify({ url: sim.url, caFile: caPath, clientId: sim.clientId, secretVariable: secretVar,

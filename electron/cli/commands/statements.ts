@@ -6,18 +6,16 @@ import { StackmeterError } from '../../shared/result.ts';
 import { call } from '../call.ts';
 import { EXIT, type CliContext, type Command, type OptionValues } from '../command.ts';
 import { groupDecimal, printList } from '../format.ts';
+import { listOption, requiredOption, textOption } from '../options.ts';
 import {
-  granularityOption, list, PERIOD_OPTIONS, pdfLayoutOption, periodOption, printFiles, rateCardOption, text,
+  granularityOption, PERIOD_OPTIONS, pdfLayoutOption, periodOption, printFiles, rateCardOption,
 } from './chargeback.ts';
 import { findCard } from './rates.ts';
 
-function reasonOption(options: OptionValues): string {
-  const reason = text(options, 'reason');
-  if (reason === undefined || reason.trim() === '') {
-    throw new StackmeterError('INVALID_ARGUMENT', 'Give --reason "<why>": it is recorded in the audit log.');
-  }
-  return reason;
-}
+/** --reason, which finalizing and correcting a statement record in the audit log. */
+const reasonOption = (options: OptionValues, command: string): string =>
+  requiredOption(options, 'reason', `stackmeter statements ${command} <id> --reason <text> (it is recorded in the `
+    + 'audit log).');
 
 const REASON = {
   reason: { type: 'string', placeholder: '<text>', description: 'Why (recorded in the audit log)' },
@@ -87,7 +85,7 @@ export const statementsCreateCommand: Command = {
     const core = ctx.openCore();
     const input: StatementInput = {
       period: periodOption(options), rateCardId: (await findCard(core, rateCardOption(options))).id,
-      stamps: list(options, 'stamp'), granularity: granularityOption(options),
+      stamps: listOption(options, 'stamp'), granularity: granularityOption(options),
     };
     const doc = await call(core, 'statements:create', input);
     printDocument(ctx, doc, 'Created');
@@ -104,7 +102,8 @@ export const statementsFinalizeCommand: Command = {
   positionals: ID,
   options: { ...REASON },
   async run(ctx, options, [id]) {
-    printDocument(ctx, await call(ctx.openCore(), 'statements:finalize', id!, reasonOption(options)), 'Finalized');
+    const doc = await call(ctx.openCore(), 'statements:finalize', id!, reasonOption(options, 'finalize'));
+    printDocument(ctx, doc, 'Finalized');
     return EXIT.ok;
   },
 };
@@ -144,13 +143,14 @@ export const statementsCorrectCommand: Command = {
   positionals: ID,
   options: { ...REASON },
   async run(ctx, options, [id]) {
-    printDocument(ctx, await call(ctx.openCore(), 'statements:correct', id!, reasonOption(options)), 'Created');
+    const doc = await call(ctx.openCore(), 'statements:correct', id!, reasonOption(options, 'correct'));
+    printDocument(ctx, doc, 'Created');
     return EXIT.ok;
   },
 };
 
 function exportFormatOption(options: OptionValues): StatementExportFormat {
-  const format = text(options, 'format');
+  const format = textOption(options, 'format');
   if (format === undefined || !(STATEMENT_EXPORT_FORMATS as readonly string[]).includes(format)) {
     throw new StackmeterError('INVALID_ARGUMENT', format === undefined
       ? 'Give --format pdf, csv, xlsx or focus.'
@@ -181,7 +181,7 @@ export const statementsExportCommand: Command = {
   async run(ctx, options, [id]) {
     const format = exportFormatOption(options);
     const pdfLayout = pdfLayoutOption(options, format);
-    const core = ctx.openCore({ exportDir: resolve(text(options, 'out-dir') ?? '.') });
+    const core = ctx.openCore({ exportDir: resolve(textOption(options, 'out-dir') ?? '.') });
     const files = await call(core, 'statements:export', id!, format, pdfLayout);
     printFiles(ctx, files, `statement ${id!.trim()} as ${FORMAT_NAMES[format]}`);
     return EXIT.ok;

@@ -5,6 +5,7 @@ import { DEFAULT_CONCURRENCY, DEFAULT_OVERLAP_HOURS } from '../../core/sync/mana
 import { call } from '../call.ts';
 import { EXIT, type CliContext, type Command, type OptionValues } from '../command.ts';
 import { exitCodeFor } from '../errors.ts';
+import { textOption } from '../options.ts';
 import { createProgressPrinter } from '../progress.ts';
 
 const DAY = 86_400_000;
@@ -163,8 +164,8 @@ export const syncCommand: Command = {
       try {
         const run = await runSyncInForeground(ctx, core, {
           connection: name,
-          from: typeof options.from === 'string' ? options.from : undefined,
-          to: typeof options.to === 'string' ? options.to : undefined,
+          from: textOption(options, 'from'),
+          to: textOption(options, 'to'),
           granularity,
           sweepDeleted: options['sweep-deleted'] === true,
         });

@@ -1,31 +1,17 @@
-import { rename } from 'node:fs/promises';
-import { basename, dirname, resolve } from 'node:path';
+import { dirname, resolve } from 'node:path';
 import type { ExploreQuery, ExploreRow, UsageDimension, UsageFilter } from '../../shared/domain.ts';
 import { USAGE_DIMENSIONS } from '../../shared/domain.ts';
 import { StackmeterError } from '../../shared/result.ts';
 import { call } from '../call.ts';
 import { EXIT, type Command, type OptionValues } from '../command.ts';
 import { groupDecimal, textTable } from '../format.ts';
-import { intOption } from './simulate.ts';
+import { intOption, listOption, moveExport, textOption } from '../options.ts';
 
 /** The most rows one explorer call returns; longer listings take several. */
 const BLOCK = 5000;
 
-/** Every value of a repeatable option, commas splitting values too (`--meter a,b --meter c`). */
-function list(options: OptionValues, name: string): string[] | undefined {
-  const raw = options[name];
-  if (raw === undefined || typeof raw === 'boolean') return undefined;
-  const values = (Array.isArray(raw) ? raw : [raw]).flatMap((v) => v.split(',')).map((v) => v.trim()).filter(Boolean);
-  return values.length > 0 ? values : undefined;
-}
-
-function text(options: OptionValues, name: string): string | undefined {
-  const raw = options[name];
-  return typeof raw === 'string' ? raw : undefined;
-}
-
 function groupBy(options: OptionValues): UsageDimension[] {
-  const dims = list(options, 'group-by') ?? ['meter'];
+  const dims = listOption(options, 'group-by') ?? ['meter'];
   for (const dim of dims) {
     if (!(USAGE_DIMENSIONS as readonly string[]).includes(dim)) {
       throw new StackmeterError('INVALID_ARGUMENT',
@@ -36,22 +22,22 @@ function groupBy(options: OptionValues): UsageDimension[] {
 }
 
 function filterOf(options: OptionValues): UsageFilter {
-  const from = text(options, 'from');
-  const to = text(options, 'to');
+  const from = textOption(options, 'from');
+  const to = textOption(options, 'to');
   if ((from === undefined) !== (to === undefined)) {
     throw new StackmeterError('INVALID_ARGUMENT', 'Give both --from and --to (whole days, --to excluded), or neither.');
   }
-  const tag = text(options, 'tag');
+  const tag = textOption(options, 'tag');
   const equals = tag?.indexOf('=') ?? -1;
   return {
     period: from !== undefined && to !== undefined ? { from, to } : undefined,
-    stamps: list(options, 'stamp'),
-    tenants: list(options, 'tenant'),
-    subscriptions: list(options, 'subscription'),
-    resourceGroups: list(options, 'resource-group'),
-    meters: list(options, 'meter'),
-    services: list(options, 'service'),
-    locations: list(options, 'location'),
+    stamps: listOption(options, 'stamp'),
+    tenants: listOption(options, 'tenant'),
+    subscriptions: listOption(options, 'subscription'),
+    resourceGroups: listOption(options, 'resource-group'),
+    meters: listOption(options, 'meter'),
+    services: listOption(options, 'service'),
+    locations: listOption(options, 'location'),
     tag: tag === undefined ? undefined
       : equals < 0 ? { key: tag } : { key: tag.slice(0, equals), value: tag.slice(equals + 1) },
   };
@@ -59,7 +45,7 @@ function filterOf(options: OptionValues): UsageFilter {
 
 /** The output format: --format, else the --out file's extension, else a table. */
 function formatOf(options: OptionValues, out: string | undefined): 'table' | 'csv' | 'xlsx' {
-  const format = text(options, 'format') ?? (out?.toLowerCase().endsWith('.xlsx') ? 'xlsx'
+  const format = textOption(options, 'format') ?? (out?.toLowerCase().endsWith('.xlsx') ? 'xlsx'
     : out?.toLowerCase().endsWith('.csv') ? 'csv' : 'table');
   if (format !== 'table' && format !== 'csv' && format !== 'xlsx') {
     throw new StackmeterError('INVALID_ARGUMENT', `--format must be table, csv or xlsx, not "${format}".`);
@@ -107,21 +93,20 @@ export const usageCommand: Command = {
     limit: { type: 'string', placeholder: '<n>', description: 'Rows a table or --json shows (default: 50; 0: all)' },
   },
   async run(ctx, options) {
-    const out = text(options, 'out');
+    const out = textOption(options, 'out');
     const format = formatOf(options, out);
     const query: ExploreQuery = {
-      filter: filterOf(options), groupBy: groupBy(options), tagKey: text(options, 'tag-key'),
+      filter: filterOf(options), groupBy: groupBy(options), tagKey: textOption(options, 'tag-key'),
     };
 
     if (format !== 'table') {
       const target = out === undefined ? undefined : resolve(out);
       // With --out, the export is written in the target's folder (so the final rename stays on one file system).
       const core = ctx.openCore(target === undefined ? undefined : { exportDir: dirname(target) });
-      const written = await call(core, 'usage:export', query, format);
-      const path = target ?? written.path;
-      if (target !== undefined) await rename(written.path, target);
-      ctx.out(ctx.json ? JSON.stringify({ ...written, fileName: basename(path), path })
-        : `Wrote ${written.rows.toLocaleString('en-US')} group(s) and a totals row to ${path}.`);
+      const exported = await call(core, 'usage:export', query, format);
+      const written = target === undefined ? exported : await moveExport(exported, target);
+      ctx.out(ctx.json ? JSON.stringify(written)
+        : `Wrote ${written.rows.toLocaleString('en-US')} group(s) and a totals row to ${written.path}.`);
       return EXIT.ok;
     }
 

@@ -1,5 +1,6 @@
-import type { AuditAction } from '../../shared/rating.ts';
-import { GENESIS_HASH, auditEntryHash } from '../chargeback/audit-log.ts';
+import type { AuditAction, AuditEntry } from '../../shared/rating.ts';
+import { GENESIS_HASH, chainBreak } from '../chargeback/audit-log.ts';
+import { SHA256_HEX } from './format.ts';
 
 /**
  * The audit log's hash chain, checked on a bundle's audit.ndjson (one AuditEntry per line, in seq order) exactly as
@@ -16,13 +17,10 @@ export interface AuditChainResult {
   detail: string;
 }
 
-const HEX64 = /^[0-9a-f]{64}$/;
-
 export function checkAuditChain(bytes: Buffer): AuditChainResult {
   const lines = bytes.toString('utf8').split('\n');
   if (lines.at(-1) === '') lines.pop();
-  let expectedSeq = 1;
-  let prevHash = GENESIS_HASH;
+  const expected = { seq: 1, prevHash: GENESIS_HASH };
   let entries = 0;
   const broken = (line: number, problem: string): AuditChainResult =>
     ({ ok: false, entries, detail: `line ${line}: ${problem}` });
@@ -38,47 +36,16 @@ export function checkAuditChain(bytes: Buffer): AuditChainResult {
     const entry = asEntry(value);
     if (typeof entry === 'string') return broken(line, entry);
     entries++;
-    const { seq } = entry;
-    if (seq !== expectedSeq) {
-      return broken(line, seq < expectedSeq
-        ? `entry ${seq} appears after entry ${expectedSeq - 1}: the log is out of order or holds an entry twice.`
-        : expectedSeq === 1
-          ? `the log starts at entry ${seq}: ${missing(expectedSeq, seq)} missing or out of order.`
-          : `entry ${seq} follows entry ${expectedSeq - 1}: ${missing(expectedSeq, seq)} missing or out of order.`);
-    }
-    if (entry.prevHash !== prevHash) {
-      return broken(line, seq === 1
-        ? 'entry 1 does not start the chain (its previous hash is not the zero hash).'
-        : `entry ${seq} does not follow entry ${seq - 1}: its previous hash is not that entry's hash.`);
-    }
-    const { hash, ...fields } = entry;
-    if (auditEntryHash(fields) !== hash) {
-      return broken(line, `entry ${seq} was changed after it was written: its hash does not match its contents.`);
-    }
-    prevHash = hash;
-    expectedSeq++;
+    const problem = chainBreak(entry, expected, true);
+    if (problem !== null) return broken(line, problem);
+    expected.prevHash = entry.hash;
+    expected.seq++;
   }
   return { ok: true, entries, detail: `${entries} ${entries === 1 ? 'entry' : 'entries'}, chain intact.` };
 }
 
-function missing(from: number, seq: number): string {
-  return seq - 1 === from ? `entry ${from} is` : `entries ${from} to ${seq - 1} are`;
-}
-
-interface ChainEntry {
-  seq: number;
-  at: string;
-  user: string;
-  action: AuditAction;
-  subject: string;
-  reason: string | null;
-  details: unknown;
-  prevHash: string;
-  hash: string;
-}
-
 /** The entry's fields, or what is wrong with them. */
-function asEntry(value: unknown): ChainEntry | string {
+function asEntry(value: unknown): AuditEntry | string {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) return 'not a JSON object.';
   const v = value as Record<string, unknown>;
   if (typeof v.seq !== 'number' || !Number.isSafeInteger(v.seq) || v.seq < 1) return 'seq is not a positive integer.';
@@ -88,7 +55,7 @@ function asEntry(value: unknown): ChainEntry | string {
   if (v.reason !== null && typeof v.reason !== 'string') return `entry ${v.seq}: reason is not a string or null.`;
   if (!('details' in v)) return `entry ${v.seq}: details is missing.`;
   for (const field of ['prevHash', 'hash'] as const) {
-    if (typeof v[field] !== 'string' || !HEX64.test(v[field])) {
+    if (typeof v[field] !== 'string' || !SHA256_HEX.test(v[field])) {
       return `entry ${v.seq}: ${field} is not a SHA-256 hex digest.`;
     }
   }

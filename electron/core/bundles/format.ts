@@ -42,6 +42,9 @@ export const STANDARD_ENTRY_NAMES = [
   'usage.ndjson', 'subscriptions.ndjson', 'meters.json', 'rate-cards.json', 'statements.ndjson', AUDIT_NAME,
 ] as const;
 
+/** A SHA-256 digest (of an entry, a key or an audit entry) as the bundle writes it: lower-case hex. */
+export const SHA256_HEX = /^[0-9a-f]{64}$/;
+
 /** Lower-case file names: letters, digits, dot, dash, underscore; no paths, so an entry can never name a directory. */
 const ENTRY_NAME = /^[a-z0-9][a-z0-9._-]{0,99}$/;
 

@@ -1,9 +1,8 @@
 import { canonicalJson } from '../chargeback/canonical-json.ts';
 import {
-  BUNDLE_VERSION, ENTRY_COMPRESSION, MANIFEST_FORMAT, MANIFEST_NAME, isValidEntryName, type Manifest,
+  BUNDLE_VERSION, ENTRY_COMPRESSION, MANIFEST_FORMAT, MANIFEST_NAME, SHA256_HEX, isValidEntryName, type Manifest,
 } from './format.ts';
 
-const HEX64 = /^[0-9a-f]{64}$/;
 const ISO_INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,3})?Z$/;
 
 /**
@@ -62,7 +61,7 @@ function fieldProblem(m: Record<string, unknown>): string | null {
   if (typeof m.publicKey !== 'string' || !/^[A-Za-z0-9+/]{43}=$/.test(m.publicKey)) {
     return 'publicKey is not a base64 32-byte key.';
   }
-  if (typeof m.keyFingerprint !== 'string' || !HEX64.test(m.keyFingerprint)) {
+  if (typeof m.keyFingerprint !== 'string' || !SHA256_HEX.test(m.keyFingerprint)) {
     return 'keyFingerprint is not a SHA-256 hex digest.';
   }
   if (!Array.isArray(m.entries)) return 'entries is not a list.';
@@ -78,7 +77,7 @@ function fieldProblem(m: Record<string, unknown>): string | null {
     if (typeof e.bytes !== 'number' || !Number.isSafeInteger(e.bytes) || e.bytes < 0) {
       return `entry ${e.name}: bytes is not a length.`;
     }
-    if (typeof e.sha256 !== 'string' || !HEX64.test(e.sha256)) {
+    if (typeof e.sha256 !== 'string' || !SHA256_HEX.test(e.sha256)) {
       return `entry ${e.name}: sha256 is not a SHA-256 hex digest.`;
     }
   }

@@ -2,6 +2,7 @@ import { createHash, sign } from 'node:crypto';
 import { constants, deflateRawSync } from 'node:zlib';
 import { StackmeterError } from '../../shared/result.ts';
 import { canonicalJson } from '../chargeback/canonical-json.ts';
+import { compareText } from '../rating/usage.ts';
 import {
   AUDIT_NAME, BUNDLE_VERSION, ENTRY_COMPRESSION, MANIFEST_FORMAT, MANIFEST_NAME, SIGNATURE_NAME, encodeContainer,
   isValidEntryName, type BundleEntry, type Manifest,
@@ -39,7 +40,7 @@ export function writeBundle(entries: BundleEntry[], meta: BundleMeta, privateKey
     throw new StackmeterError('INVALID_ARGUMENT', 'The bundle creation time is not a valid date.');
   }
 
-  const sorted = [...entries].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  const sorted = [...entries].sort((a, b) => compareText(a.name, b.name));
   const raw = rawPublicKey(privateKey);
   const manifest: Manifest = {
     format: MANIFEST_FORMAT,

@@ -1,5 +1,6 @@
 import { currencyMinorUnits, RatingDecimal, splitExactly } from '../rating/index.ts';
 import type { CostAmount, TenantVcpuHours } from './types.ts';
+import { compareText } from '../rating/usage.ts';
 import { checkedTenants } from './consumption.ts';
 import { invalid, money, nonNegative, positive, text, type Dec } from './values.ts';
 
@@ -64,7 +65,7 @@ function uniqueSorted(ids: readonly string[], what: string): string[] {
     if (seen.has(id)) throw invalid(`${what}: tenant ${id} is listed twice.`);
     seen.add(id);
   }
-  return [...ids].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+  return [...ids].sort(compareText);
 }
 
 function vcpuWeights(basis: Extract<AllocationBasis, { kind: 'vcpu-hours' }>): Weights {

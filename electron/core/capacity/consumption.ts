@@ -1,5 +1,6 @@
 import { RatingDecimal } from '../rating/index.ts';
 import { isDateText } from '../rating/calendar.ts';
+import { compareText } from '../rating/usage.ts';
 import type { CapacityPeriod, TenantVcpuHours } from './types.ts';
 import { invalid, nonNegative, periodDays, positive, text, wholeCores, type Dec } from './values.ts';
 
@@ -66,7 +67,7 @@ export function checkedTenants(tenants: readonly TenantVcpuHours[]): Array<{ ten
     if (seen.has(tenant.tenantId)) throw invalid(`vcpuHours[${index}]: tenant ${tenant.tenantId} is listed twice.`);
     seen.add(tenant.tenantId);
     return { tenantId: tenant.tenantId, vcpuHours: nonNegative(tenant.vcpuHours, `vcpuHours[${index}].vcpuHours`) };
-  }).sort((a, b) => (a.tenantId < b.tenantId ? -1 : a.tenantId > b.tenantId ? 1 : 0));
+  }).sort((a, b) => compareText(a.tenantId, b.tenantId));
 }
 
 /** Compute (vCPU-hours against available core-hours) and storage utilisation of a period. */
@@ -125,7 +126,7 @@ export function dailyUtilisation(cores: number, days: readonly DailyVcpuHours[])
     const hours = nonNegative(entry.vcpuHours, `days[${index}].vcpuHours`);
     sums.set(entry.day, (sums.get(entry.day) ?? new RatingDecimal(0)).plus(hours));
   });
-  return [...sums.entries()].sort(([a], [b]) => (a < b ? -1 : 1)).map(([day, hours]) => ({
+  return [...sums.entries()].sort(([a], [b]) => compareText(a, b)).map(([day, hours]) => ({
     day, vcpuHours: text(hours), availableCoreHours: text(perDay), ...ratioOf(hours, perDay),
   }));
 }

@@ -4,10 +4,6 @@ import type { CapacityCost, CapacityCostLine, CapacityModel, CapacityPeriod } fr
 import { DAY_MS, invalid, money, nonNegative, periodDays, text, wholeCores, type Dec } from './values.ts';
 import { parseDate } from '../rating/calendar.ts';
 
-function isLeapYear(year: number): boolean {
-  return (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0;
-}
-
 /** The first day (UTC day number) of a calendar year. */
 function yearStartDay(year: number): number {
   return Date.UTC(year, 0, 1) / DAY_MS;
@@ -24,8 +20,10 @@ function yearFraction(from: number, to: number): Dec {
   let day = from;
   while (day < to) {
     const year = new Date(day * DAY_MS).getUTCFullYear();
-    const end = Math.min(to, yearStartDay(year + 1));
-    fraction = fraction.plus(new RatingDecimal(end - day).div(isLeapYear(year) ? 366 : 365));
+    const nextYear = yearStartDay(year + 1);
+    const end = Math.min(to, nextYear);
+    // The calendar says how long the year is (365 days, or 366 in a leap year).
+    fraction = fraction.plus(new RatingDecimal(end - day).div(nextYear - yearStartDay(year)));
     day = end;
   }
   return fraction;

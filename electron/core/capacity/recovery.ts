@@ -1,5 +1,6 @@
 import { currencyMinorUnits, RatingDecimal, splitExactly } from '../rating/index.ts';
 import type { MeterRate } from '../../shared/rating.ts';
+import { meterMatchKey } from '../meters/catalog.ts';
 import type { CostAmount } from './types.ts';
 import { invalid, money, nonNegative, positive, text, type Dec } from './values.ts';
 
@@ -156,7 +157,7 @@ function storageRate(meter: DraftMeter, index: number, rate: RecoveryRate | null
 export function recoveryMeterRates(rates: CostRecoveryRates, meters: DraftMeterChoice): MeterRate[] {
   const seen = new Set<string>();
   for (const meter of [...meters.computeMeters, ...meters.storageMeters]) {
-    const key = meter.meterId.toLowerCase().replace(/-/g, '');
+    const key = meterMatchKey(meter.meterId);
     if (!key) throw invalid('A meter ID must not be empty.');
     if (seen.has(key)) throw invalid(`Meter ${meter.meterId} is listed twice.`);
     seen.add(key);

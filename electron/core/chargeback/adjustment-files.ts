@@ -9,6 +9,7 @@ import { validateAdjustments } from '../rating/index.ts';
 import { listAdjustments, saveAdjustment } from './adjustments-store.ts';
 import type { Actor } from './audit-log.ts';
 import { canonicalJson } from './canonical-json.ts';
+import { jsonPath, parseJsonFile, refuseImport } from './import-problems.ts';
 
 /**
  * Adjustments as a file, to keep them under version control or carry them to another site:
@@ -22,17 +23,10 @@ import { canonicalJson } from './canonical-json.ts';
 
 export const ADJUSTMENTS_FILE_FORMAT = 'stackmeter-adjustments';
 
-/** At most this many problems are listed in an error message. */
-const SHOWN_PROBLEMS = 12;
+const NOTHING_SAVED = 'nothing was saved';
 
 function refuse(what: string, problems: string[]): never {
-  const shown = problems.slice(0, SHOWN_PROBLEMS).join('; ');
-  const more = problems.length > SHOWN_PROBLEMS ? ` (and ${problems.length - SHOWN_PROBLEMS} more)` : '';
-  throw new StackmeterError('BAD_INPUT', `${what} cannot be imported, nothing was saved: ${shown}${more}`);
-}
-
-function jsonPath(path: readonly PropertyKey[]): string {
-  return path.map((p, i) => (typeof p === 'number' ? `[${p}]` : `${i === 0 ? '' : '.'}${String(p)}`)).join('');
+  return refuseImport(what, problems, NOTHING_SAVED);
 }
 
 /** The engine's problems with a list of adjustments, as `adjustments[i].field: message`. */
@@ -47,13 +41,7 @@ export function adjustmentsJson(adjustments: readonly Adjustment[]): string {
 
 /** Reads and checks an adjustments file: its shape (zod), then its meaning (the rating engine). BAD_INPUT otherwise. */
 export function parseAdjustmentsJson(text: string, fileName: string): Adjustment[] {
-  let data: unknown;
-  try {
-    data = JSON.parse(text.startsWith('\uFEFF') ? text.slice(1) : text);
-  } catch (err) {
-    refuse(fileName, [`it is not JSON (${(err as Error).message})`]);
-  }
-  const parsed = adjustmentsFileSchema.safeParse(data);
+  const parsed = adjustmentsFileSchema.safeParse(parseJsonFile(text, fileName, NOTHING_SAVED));
   if (!parsed.success) {
     refuse(fileName, parsed.error.issues.map((issue) => {
       const path = jsonPath(issue.path);

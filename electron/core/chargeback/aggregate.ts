@@ -68,7 +68,7 @@ export function lineKey(month: string, subscriptionId: string, meterId: string, 
 }
 
 /** YYYY-MM of a YYYYMM month number. */
-function monthText(month: number): string {
+export function monthText(month: number): string {
   return `${Math.floor(month / 100)}-${String(month % 100).padStart(2, '0')}`;
 }
 

@@ -106,50 +106,62 @@ export function listAudit(db: Database.Database, offset: number, limit: number):
 }
 
 /**
- * Recomputes the chain from the first entry: every seq follows the previous one without a gap (the first is 1),
- * every prev_hash is the previous entry's hash, and every hash is the SHA-256 of its entry. The counter SQLite keeps
- * for AUTOINCREMENT must also match the last entry, which catches entries removed from the end. Stops at the first
- * entry that fails and says what is wrong with it.
+ * What breaks the chain at this entry, as a sentence starting in lower case, or null when it follows: its seq is the
+ * one expected (the first is 1, no gaps), its prevHash is the previous entry's hash (the first, the zero hash), and its
+ * hash is the SHA-256 of its fields. `fromFile`: the entries come from a file (a bundle's audit.ndjson), where they
+ * can also be out of order; a cache reads them ordered by seq. Shared by verifyAuditChain and the bundle check.
+ */
+export function chainBreak(entry: AuditEntry, expected: { seq: number; prevHash: string }, fromFile: boolean):
+string | null {
+  const { seq } = entry;
+  if (seq < expected.seq) {
+    return `entry ${seq} appears after entry ${expected.seq - 1}: the log is out of order or holds an entry twice.`;
+  }
+  if (seq > expected.seq) {
+    const which = seq - 1 === expected.seq ? `entry ${expected.seq} is` : `entries ${expected.seq} to ${seq - 1} are`;
+    const gone = `${which} missing${fromFile ? ' or out of order' : ''}.`;
+    return expected.seq === 1
+      ? `the log starts at entry ${seq}: ${gone}`
+      : `entry ${seq} follows entry ${expected.seq - 1}: ${gone}`;
+  }
+  if (entry.prevHash !== expected.prevHash) {
+    return seq === 1
+      ? 'entry 1 does not start the chain (its previous hash is not the zero hash).'
+      : `entry ${seq} does not follow entry ${seq - 1}: its previous hash is not that entry's hash.`;
+  }
+  const { hash, ...fields } = entry;
+  return auditEntryHash(fields) === hash
+    ? null
+    : `entry ${seq} was changed after it was written: its hash does not match its contents.`;
+}
+
+const sentence = (text: string): string => text.charAt(0).toUpperCase() + text.slice(1);
+
+/**
+ * Recomputes the chain from the first entry (chainBreak). The counter SQLite keeps for AUTOINCREMENT must also match
+ * the last entry, which catches entries removed from the end. Stops at the first entry that fails and says what is
+ * wrong with it.
  */
 export function verifyAuditChain(db: Database.Database): AuditVerification {
-  let expectedSeq = 1;
-  let prevHash = GENESIS_HASH;
+  const expected = { seq: 1, prevHash: GENESIS_HASH };
   let entries = 0;
   const broken = (seq: number, problem: string): AuditVerification =>
     ({ intact: false, entries, brokenAt: seq, problem });
 
   for (const row of db.prepare('SELECT * FROM audit_log ORDER BY seq').iterate() as IterableIterator<AuditRow>) {
     entries++;
-    if (row.seq !== expectedSeq) {
-      const missing = row.seq - 1 === expectedSeq
-        ? `entry ${expectedSeq} is`
-        : `entries ${expectedSeq} to ${row.seq - 1} are`;
-      return broken(row.seq, expectedSeq === 1
-        ? `The log starts at entry ${row.seq}: ${missing} missing.`
-        : `Entry ${row.seq} follows entry ${expectedSeq - 1}: ${missing} missing.`);
-    }
-    if (row.prev_hash !== prevHash) {
-      return broken(row.seq, expectedSeq === 1
-        ? `Entry ${row.seq} is the first but does not start the chain (its previous hash is not the zero hash).`
-        : `Entry ${row.seq} does not follow entry ${row.seq - 1}: its previous hash is not that entry's hash.`);
-    }
-    let details: unknown;
+    let entry: AuditEntry;
     try {
-      details = row.details === null ? null : JSON.parse(row.details) as unknown;
+      entry = toEntry(row);
     } catch {
       return broken(row.seq, `Entry ${row.seq} has details that are not JSON.`);
     }
-    const recomputed = auditEntryHash({
-      seq: row.seq, at: row.at, user: row.user, action: row.action as AuditAction, subject: row.subject,
-      reason: row.reason, details, prevHash: row.prev_hash,
-    });
-    if (recomputed !== row.hash) {
-      return broken(row.seq,
-        `Entry ${row.seq} was changed after it was written: its hash does not match its contents.`);
-    }
-    prevHash = row.hash;
-    expectedSeq++;
+    const problem = chainBreak(entry, expected, false);
+    if (problem !== null) return broken(row.seq, sentence(problem));
+    expected.prevHash = row.hash;
+    expected.seq++;
   }
+  const expectedSeq = expected.seq;
   const counter = db.prepare("SELECT seq FROM sqlite_sequence WHERE name = 'audit_log'").pluck()
     .get() as number | undefined;
   if (counter !== undefined && counter > expectedSeq - 1) {

@@ -1,5 +1,5 @@
 import type Database from 'better-sqlite3';
-import { NO_VALUE, TENANT_DOMAIN_CTE } from '../explore/labels.ts';
+import { NO_VALUE, SUBSCRIPTION_ANY_CTE, TENANT_DOMAIN_CTE } from '../explore/labels.ts';
 import { meterMatchKey } from '../meters/catalog.ts';
 
 /**
@@ -26,9 +26,10 @@ export function tenantLabels(db: Database.Database, tenantIds: Iterable<string |
 export function subscriptionLabels(db: Database.Database, subscriptionIds: Iterable<string>): Map<string, string> {
   const ids = [...new Set(subscriptionIds)];
   const names = new Map(ids.length === 0 ? [] : db.prepare<[string], { id: string; name: string }>(`
-    SELECT subscription_id AS id, max(display_name) AS name FROM subscriptions
-    WHERE subscription_id IN (SELECT value FROM json_each(?)) AND display_name IS NOT NULL
-    GROUP BY subscription_id`).all(JSON.stringify(ids)).map((r) => [r.id, r.name]));
+    WITH ${SUBSCRIPTION_ANY_CTE}
+    SELECT subscription_id AS id, display_name AS name FROM subscription_any
+    WHERE subscription_id IN (SELECT value FROM json_each(?)) AND display_name IS NOT NULL`)
+    .all(JSON.stringify(ids)).map((r) => [r.id, r.name]));
   return new Map(ids.map((id) => [id, names.get(id) ?? id]));
 }
 

@@ -9,13 +9,14 @@ import { rateCardDraftSchema, rateCardFileSchema } from '../../shared/schemas.ts
 import { readCsv, type CsvRow } from '../exports/csv-reader.ts';
 import { fileTimeStamp, writeExport, writeNewFile } from '../exports/export-file.ts';
 import { auditExport } from '../exports/export-audit.ts';
-import { csvRecord, isPlainDecimal, neutraliseFormula } from '../exports/spreadsheet-safe.ts';
+import { csvRecord, isPlainDecimal, neutraliseFormula, restoreFormula } from '../exports/spreadsheet-safe.ts';
 import { meterMatchKey } from '../meters/catalog.ts';
 import {
   addDraftVersion, findCurrency, isDecimalText, RatingDecimal, validateRateCard, validateRateCardVersion,
 } from '../rating/index.ts';
 import { appendAudit, type Actor } from './audit-log.ts';
 import { canonicalJson } from './canonical-json.ts';
+import { jsonPath, parseJsonFile, refuseImport } from './import-problems.ts';
 import { getRateCard, insertRateCard, insertVersion } from './rate-cards.ts';
 
 /**
@@ -76,12 +77,10 @@ const METER_COLUMNS = [
 ] as const;
 
 /** At most this many problems are listed in an error message. */
-const SHOWN_PROBLEMS = 12;
+const NOTHING_WRITTEN = 'nothing was written';
 
 function refuse(fileName: string, problems: string[]): never {
-  const shown = problems.slice(0, SHOWN_PROBLEMS).join('; ');
-  const more = problems.length > SHOWN_PROBLEMS ? ` (and ${problems.length - SHOWN_PROBLEMS} more)` : '';
-  throw new StackmeterError('BAD_INPUT', `${fileName} cannot be imported, nothing was written: ${shown}${more}`);
+  return refuseImport(fileName, problems, NOTHING_WRITTEN);
 }
 
 function findVersion(card: RateCard, version: number): RateCardVersion {
@@ -98,19 +97,9 @@ export function rateCardJson(card: RateCard, version?: number): string {
   return `${JSON.stringify({ format: RATE_CARD_FILE_FORMAT, version: 1, card: exported }, null, 2)}\n`;
 }
 
-function jsonPath(path: readonly PropertyKey[]): string {
-  return path.map((p, i) => (typeof p === 'number' ? `[${p}]` : `${i === 0 ? '' : '.'}${String(p)}`)).join('');
-}
-
 /** Reads and checks a JSON rate card file: its shape (zod) and then its meaning (the rating engine). */
 export function parseRateCardJson(text: string, fileName: string): RateCard {
-  let data: unknown;
-  try {
-    data = JSON.parse(text.startsWith('\uFEFF') ? text.slice(1) : text);
-  } catch (err) {
-    refuse(fileName, [`it is not JSON (${(err as Error).message})`]);
-  }
-  const parsed = rateCardFileSchema.safeParse(data);
+  const parsed = rateCardFileSchema.safeParse(parseJsonFile(text, fileName, NOTHING_WRITTEN));
   if (!parsed.success) {
     refuse(fileName, parsed.error.issues.map((issue) => {
       const path = jsonPath(issue.path);
@@ -235,12 +224,9 @@ interface MeterRows {
   tierLines: number[];
 }
 
-const FORMULA_GUARD = /^'[=+\-@\t\r]/;
-
 /** A cell's text as the user meant it: trimmed, without the apostrophe export put before formula-like text. */
 function cellText(raw: string | undefined): string {
-  const text = (raw ?? '').trim();
-  return FORMULA_GUARD.test(text) ? text.slice(1) : text;
+  return restoreFormula((raw ?? '').trim());
 }
 
 /**

@@ -6,7 +6,7 @@ import { NO_VALUE } from '../explore/labels.ts';
 import { monthOfDay, periodDays, type DayRange } from '../explore/period.ts';
 import { rateStatement } from '../rating/index.ts';
 import {
-  aggregateUsage, chooseGranularity, dayText, type AggregatedUsage, type ResourceGrouping,
+  aggregateUsage, chooseGranularity, dayText, monthText, type AggregatedUsage, type ResourceGrouping,
 } from './aggregate.ts';
 
 /**
@@ -46,8 +46,6 @@ export interface Run {
   versions: number[];
   result: RatingResult;
 }
-
-const monthText = (month: number): string => `${Math.floor(month / 100)}-${String(month % 100).padStart(2, '0')}`;
 
 /** Stamp names as the cache spells them, without duplicates, sorted; NOT_FOUND names one that does not exist. */
 export function normaliseStamps(db: Database.Database, stamps: readonly string[] = []): string[] {

@@ -78,13 +78,25 @@ function namesOf(db: Database.Database, result: RatingResult): StatementDocument
   }));
 }
 
-/** A statement's period and stamps rated again with exactly the rate card versions it was priced with. */
-function replayRun(db: Database.Database, doc: StatementDocument): Run {
-  const card = cardWithVersions(getRateCard(db, doc.rateCard.id), doc.rateCard.versions);
+/**
+ * A statement's period rated now with a stored card and the stored adjustments: with the card's published versions as
+ * they are now, or with exactly `versions` (a replay, whatever has been published since).
+ */
+function statementRun(db: Database.Database, input: StatementInput, versions?: readonly number[]): Run {
+  const stored = getRateCard(db, input.rateCardId);
   return ratePeriod(db, {
-    card, period: doc.period, stamps: doc.stamps, granularity: doc.granularity, adjustments: listAdjustments(db),
+    card: versions === undefined ? stored : cardWithVersions(stored, versions), period: input.period,
+    stamps: input.stamps, granularity: input.granularity, adjustments: listAdjustments(db),
   });
 }
+
+/** What a statement document was made from, as the input that makes it again. */
+const inputOf = (doc: StatementDocument): StatementInput =>
+  ({ period: doc.period, rateCardId: doc.rateCard.id, stamps: doc.stamps, granularity: doc.granularity });
+
+/** A statement's period and stamps rated again with exactly the rate card versions it was priced with. */
+const replayRun = (db: Database.Database, doc: StatementDocument): Run =>
+  statementRun(db, inputOf(doc), doc.rateCard.versions);
 
 /** The corrections of a statement, oldest first (drafts too when asked). */
 function correctionsOf(db: Database.Database, id: string, finalizedOnly: boolean): StatementDocument[] {
@@ -178,10 +190,7 @@ StatementDocument {
  */
 export function draftStatement(db: Database.Database, input: StatementInput, id: string, user: string, now: Date):
 StatementDocument {
-  const run = ratePeriod(db, {
-    card: getRateCard(db, input.rateCardId), period: input.period, stamps: input.stamps,
-    granularity: input.granularity, adjustments: listAdjustments(db),
-  });
+  const run = statementRun(db, input);
   return withResult(db, {
     id, kind: 'statement', correctsId: null, reason: null, status: 'draft', period: run.period,
     createdAt: now.toISOString(), createdBy: user, finalizedAt: null, finalizedBy: null, hash: null,
@@ -223,11 +232,7 @@ StatementDocument {
       throw new StackmeterError('CONFLICT', `Statement ${row.id} covers usage until ${draft.period.to}, which is not `
         + 'over yet; finalize it once the period has ended and its usage is synced.');
     }
-    const run = draft.kind === 'statement'
-      ? ratePeriod(db, {
-        card: getRateCard(db, draft.rateCard.id), period: draft.period, stamps: draft.stamps,
-        granularity: draft.granularity, adjustments: listAdjustments(db),
-      })
+    const run = draft.kind === 'statement' ? statementRun(db, inputOf(draft))
       : replayRun(db, getStatement(db, draft.correctsId!));
     const computed = withResult(db, draft, compute(db, draft, run));
     const doc: StatementDocument = {

@@ -1,7 +1,8 @@
 import type Database from 'better-sqlite3';
 import type { UsageFilter } from '../../shared/domain.ts';
 import { StackmeterError } from '../../shared/result.ts';
-import { NO_VALUE, SUBSCRIPTION_ANY_CTE } from './labels.ts';
+import { meterMatchKey } from '../meters/catalog.ts';
+import { NO_VALUE, SUBSCRIPTION_ANY_CTE, TENANT_SQL } from './labels.ts';
 
 /** The columns (or expressions) of the table being filtered that hold each dimension key. */
 export interface KeyColumns {
@@ -34,8 +35,6 @@ export interface FilterSql {
   params: Record<string, string | number>;
   /** The filter restricts resources (group, type, location, URI or tag): rollups without the resource cannot answer. */
   needsResource: boolean;
-  /** The meter keys when the filter names exactly one meter that exists (lets record lists use the meter index). */
-  singleMeter: number | null;
 }
 
 /** Lower-case values, with the "no value" key (if given) taken out and reported apart. */
@@ -62,9 +61,6 @@ function stampKeys(db: Database.Database, names: string[]): number[] {
     return id;
   });
 }
-
-/** A meter ID in the form meters.match_key holds: lower-case, without hyphens. */
-const meterMatchKey = (id: string): string => id.trim().toLowerCase().replaceAll('-', '');
 
 export function filterSql(db: Database.Database, filter: UsageFilter, columns: KeyColumns): FilterSql {
   const conditions: string[] = [];
@@ -100,16 +96,16 @@ export function filterSql(db: Database.Database, filter: UsageFilter, columns: K
       FROM (SELECT id FROM connections UNION ALL SELECT 0) cc CROSS JOIN subscription_keys sk
       LEFT JOIN subscriptions se ON se.connection_id = cc.id AND se.subscription_id = sk.subscription_id
       LEFT JOIN subscription_any sa ON sa.subscription_id = sk.subscription_id
-      WHERE lower(coalesce(se.tenant_id, sa.tenant_id)) IN ${json('f_tenants', values)}
-         OR (@f_unknown_tenant AND coalesce(se.tenant_id, sa.tenant_id) IS NULL))`);
+      WHERE lower(${TENANT_SQL}) IN ${json('f_tenants', values)}
+         OR (@f_unknown_tenant AND ${TENANT_SQL} IS NULL))`);
   }
 
-  let singleMeter: number | null = null;
   if (active(filter.meters)) {
     const keys = [...new Set(filter.meters.map(meterMatchKey))];
     if (keys.length === 1) {
-      singleMeter = db.prepare<[string], number>('SELECT id FROM meters WHERE match_key = ?').pluck().get(keys[0]!) ?? -1;
-      params.f_meter = singleMeter;
+      // One meter as a plain equality on its key (-1: a meter never seen), which the meter indexes serve.
+      params.f_meter = db.prepare<[string], number>('SELECT id FROM meters WHERE match_key = ?').pluck()
+        .get(keys[0]!) ?? -1;
       conditions.push(`${meter} = @f_meter`);
     } else {
       conditions.push(`${meter} IN (SELECT id FROM meters WHERE match_key IN ${json('f_meters', keys)})`);
@@ -145,7 +141,7 @@ export function filterSql(db: Database.Database, filter: UsageFilter, columns: K
     conditions.push(`${resource} IN (SELECT id FROM resources WHERE ${resourceConditions.join(' AND ')})`);
   }
 
-  return { conditions, params, needsResource: resourceConditions.length > 0, singleMeter };
+  return { conditions, params, needsResource: resourceConditions.length > 0 };
 }
 
 /**

@@ -1,13 +1,12 @@
 import { readFileSync } from 'node:fs';
 import type Database from 'better-sqlite3';
-import type { Granularity, ImportFileResult } from '../../shared/domain.ts';
+import type { ImportFileResult } from '../../shared/domain.ts';
 import { StackmeterError } from '../../shared/result.ts';
-import { parseUsageJson, usagePageFromJson, type UsageRecord } from '../azure/usage-record.ts';
+import { usagePageFromJson } from '../azure/usage-record.ts';
 import { createUsageWriter, type RecordGroup } from '../cache/usage-writer.ts';
-import { parseConvertToJson } from '../imports/convertto-json.ts';
+import { convertToJsonUsage } from '../imports/convertto-json.ts';
 import { detectUsageFileKind, type UsageFileKind } from '../imports/detect.ts';
-import { granularityOfPeriod, recordGroups, type ImportedUsage } from '../imports/imported-usage.ts';
-import { decodePowerShellText } from '../imports/text-encoding.ts';
+import { recordGranularity, recordGroups, type ImportedUsage } from '../imports/imported-usage.ts';
 import { parseUsageSummaryCsv } from '../imports/usage-summary-csv.ts';
 
 export interface ImportOptions {
@@ -62,46 +61,32 @@ function readUsageFile(file: string, options: ImportOptions): ParsedFile {
     if (code === 'ENOENT') throw new StackmeterError('NOT_FOUND', `${file}: no such file`);
     throw new StackmeterError('BAD_INPUT', `${file}: cannot be read (${code ?? String(err)})`);
   }
-  const { kind, reason } = detectUsageFileKind(bytes, file);
-  const imported = (format: UsageFileKind, usage: ImportedUsage): ParsedFile =>
-    ({ format, pages: 0, records: usage.records.length, groups: recordGroups(usage) });
+  const { kind, reason, text, json } = detectUsageFileKind(bytes, file);
+  const imported = (format: UsageFileKind, usage: ImportedUsage, pages = 0): ParsedFile =>
+    ({ format, pages, records: usage.records.length, groups: recordGroups(usage) });
   switch (kind) {
-    case 'rest-pages': return readPages(decodePowerShellText(bytes, file), file);
+    case 'rest-pages': {
+      const pageJsons = Array.isArray(json) ? json : [json];
+      return imported(kind, pagesUsage(pageJsons, Array.isArray(json), file), pageJsons.length);
+    }
     case 'usage-summary-csv':
-      return imported(kind, parseUsageSummaryCsv(decodePowerShellText(bytes, file), file,
-        { dateFormat: options.dateFormat }));
-    case 'convertto-json': return imported(kind, parseConvertToJson(bytes, file));
+      return imported(kind, parseUsageSummaryCsv(text!, file, { dateFormat: options.dateFormat }));
+    case 'convertto-json': return imported(kind, convertToJsonUsage(json, file));
     default:
       throw new StackmeterError('BAD_INPUT', `${reason}. Stackmeter imports saved usage API pages, Microsoft's usage `
         + 'summary CSV and the output of Get-AzsSubscriberUsage | ConvertTo-Json.');
   }
 }
 
-function readPages(text: string, file: string): ParsedFile {
-  const json = parseUsageJson(text, file);
-  const pageJsons = Array.isArray(json) ? json : [json];
-  const hourly: UsageRecord[] = [];
-  const daily: UsageRecord[] = [];
-  let records = 0;
+/** The records of saved usage API pages; errors name the page (of an array of pages), the record and the field. */
+function pagesUsage(pageJsons: unknown[], inArray: boolean, file: string): ImportedUsage {
+  const usage: ImportedUsage = { records: [], granularities: [] };
   pageJsons.forEach((pageJson, p) => {
-    const source = Array.isArray(json) ? `${file}: page ${p + 1}` : file;
-    const page = usagePageFromJson(pageJson, source);
-    page.records.forEach((r, i) => (granularityOf(r, source, i) === 'Hourly' ? hourly : daily).push(r));
-    records += page.records.length;
+    const source = inArray ? `${file}: page ${p + 1}` : file;
+    usagePageFromJson(pageJson, source).records.forEach((r, i) => {
+      usage.records.push(r);
+      usage.granularities.push(recordGranularity(r, source, i));
+    });
   });
-  const groups: RecordGroup[] = [
-    { records: hourly, granularity: 'Hourly' },
-    { records: daily, granularity: 'Daily' },
-  ];
-  return { format: 'rest-pages', pages: pageJsons.length, records, groups: groups.filter((g) => g.records.length > 0) };
-}
-
-function granularityOf(r: UsageRecord, source: string, index: number): Granularity {
-  const seconds = r.usageEnd - r.usageStart;
-  const granularity = granularityOfPeriod(seconds);
-  if (granularity !== null) return granularity;
-  throw new StackmeterError(
-    'BAD_INPUT',
-    `${source}: record ${index}: usage period of ${seconds} s is neither an hour (Hourly) nor a day (Daily)`,
-  );
+  return usage;
 }

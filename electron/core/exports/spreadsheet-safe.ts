@@ -19,6 +19,11 @@ export function neutraliseFormula(text: string): string {
   return FORMULA_START.test(text) && !isPlainDecimal(text) ? `'${text}` : text;
 }
 
+/** The text neutraliseFormula was given: the apostrophe it put before formula-like text removed (for re-import). */
+export function restoreFormula(text: string): string {
+  return text.startsWith("'") && FORMULA_START.test(text.slice(1)) ? text.slice(1) : text;
+}
+
 /** One CSV field per RFC 4180: quoted (quotes doubled) when it holds a comma, a quote or a line break. */
 export function csvField(text: string): string {
   return /[",\r\n]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;

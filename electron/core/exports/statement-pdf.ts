@@ -6,8 +6,9 @@ import { findCurrency } from '../rating/currencies.ts';
 import { formatDecimal, RatingDecimal } from '../rating/decimal.ts';
 import {
   adjustmentLinesOfTenant, billedQuantityText, conversionText, formatMoney, formatQuantity, granularityText, kindText,
-  linesOfTenant, NOT_CHARGED_UNRATED, periodText, stampsText, statementNames, statementTenantIds, statusText,
-  sumDecimals, tenantTotals, tierBreakdownText, unitPriceText, unratedReasonText, versionsText, type StatementNames,
+  linesOfTenant, NOT_CHARGED_UNRATED, periodText, stampsText, statementHashText, statementNames, statementTenantIds,
+  statusText, sumDecimals, tenantTotals, tierBreakdownText, unitPriceText, unratedReasonText, versionsText,
+  type StatementNames,
 } from './statement-text.ts';
 
 // Statements as printable A4 PDFs (pdfmake). statementPdfDefinition is a pure function from the statement to the
@@ -48,7 +49,7 @@ function headerFacts(doc: StatementDocument, names: StatementNames, tenantId: st
     fact('Usage', granularityText(doc)),
     fact('Created', `${doc.createdAt} by ${doc.createdBy}`),
     fact('Input hash', doc.inputHash, true),
-    fact('Statement hash', doc.hash ?? 'none: a draft has no statement hash until it is finalized', doc.hash !== null),
+    fact('Statement hash', statementHashText(doc), doc.hash !== null),
   ];
   return {
     table: { widths: [80, '*'], body: rows },

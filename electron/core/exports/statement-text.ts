@@ -182,6 +182,11 @@ export function kindText(doc: StatementDocument): string {
   return `Correction of ${doc.correctsId ?? 'an earlier statement'}${reason}`;
 }
 
+/** The statement's hash, or why a draft has none. */
+export function statementHashText(doc: StatementDocument): string {
+  return doc.hash ?? 'none: a draft has no statement hash until it is finalized';
+}
+
 export function statusText(doc: StatementDocument): string {
   if (doc.status === 'draft') return 'Draft (not final; amounts may change)';
   return `Finalized ${doc.finalizedAt ?? '(time not recorded)'} by ${doc.finalizedBy ?? '(user not recorded)'}`;

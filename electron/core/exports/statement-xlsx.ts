@@ -2,8 +2,9 @@ import ExcelJS from 'exceljs';
 import type { StatementDocument } from '../../shared/chargeback.ts';
 import { neutraliseFormula, survivesDouble } from './spreadsheet-safe.ts';
 import {
-  conversionText, granularityText, kindText, NOT_CHARGED_UNRATED, periodText, stampsText, statementNames,
-  statementTenantIds, statusText, tenantTotals, tierBreakdownText, unitPriceText, unratedReasonText, versionsText,
+  conversionText, granularityText, kindText, NOT_CHARGED_UNRATED, periodText, stampsText, statementHashText,
+  statementNames, statementTenantIds, statusText, tenantTotals, tierBreakdownText, unitPriceText, unratedReasonText,
+  versionsText,
 } from './statement-text.ts';
 
 /** A cell's content: text, or an exact decimal that becomes a number cell when a double holds it exactly. */
@@ -134,7 +135,7 @@ function aboutSheet(doc: StatementDocument): SheetSpec {
     ['Currency', `${r.currency} (${r.minorUnits} decimals)`],
     ['Rounding', `${r.rounding.mode}, ${r.rounding.point === 'line' ? 'per line' : 'once per statement'}`],
     ['Created', `${doc.createdAt} by ${doc.createdBy}`],
-    ['Statement hash', doc.hash ?? 'none: a draft has no statement hash until it is finalized'],
+    ['Statement hash', statementHashText(doc)],
     ['Input hash', doc.inputHash],
     ['Total', `${r.totals.total} ${r.currency}`],
     ['', ''],

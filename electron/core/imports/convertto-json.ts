@@ -1,7 +1,6 @@
-import type { Granularity } from '../../shared/domain.ts';
-import { StackmeterError } from '../../shared/result.ts';
 import { parseUsageJson, usagePageFromJson } from '../azure/usage-record.ts';
-import { granularityOfPeriod, type ImportedUsage } from './imported-usage.ts';
+import { assumeUtc } from './culture-dates.ts';
+import { recordGranularity, type ImportedUsage } from './imported-usage.ts';
 import { decodePowerShellText } from './text-encoding.ts';
 
 /**
@@ -11,23 +10,18 @@ import { decodePowerShellText } from './text-encoding.ts';
  * Errors name the file, the record's index (0-based, as in the array) and the field.
  */
 export function parseConvertToJson(content: Uint8Array, fileName: string): ImportedUsage {
-  const json = parseUsageJson(decodePowerShellText(content, fileName), fileName);
+  return convertToJsonUsage(parseUsageJson(decodePowerShellText(content, fileName), fileName), fileName);
+}
+
+/** The same from the file's parsed JSON (parseUsageJson), for a caller that has parsed it already. */
+export function convertToJsonUsage(json: unknown, fileName: string): ImportedUsage {
   const items = Array.isArray(json) ? json : [json];
   items.forEach((item) => normaliseTimes(item));
   const { records } = usagePageFromJson({ value: items }, fileName);
-  const granularities: Granularity[] = records.map((r, i) => {
-    const granularity = granularityOfPeriod(r.usageEnd - r.usageStart);
-    if (granularity === null) {
-      throw new StackmeterError('BAD_INPUT', `${fileName}: record ${i}: usage period of ${r.usageEnd - r.usageStart} s ` +
-        'is neither an hour (Hourly) nor a day (Daily)');
-    }
-    return granularity;
-  });
-  return { records, granularities };
+  return { records, granularities: records.map((r, i) => recordGranularity(r, fileName, i)) };
 }
 
 const TIME_FIELDS = ['UsageStartTime', 'UsageEndTime', 'usageStartTime', 'usageEndTime'];
-const ISO_WITHOUT_OFFSET = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d+)?$/;
 
 /**
  * Brings the DateTime shapes ConvertTo-Json writes to the wire form the usage parser reads. Windows PowerShell 5.1
@@ -46,7 +40,7 @@ function normaliseTimes(item: unknown): void {
     if (typeof value === 'object' && value !== null && typeof (value as Record<string, unknown>).value === 'string') {
       value = (value as Record<string, unknown>).value;
     }
-    if (typeof value === 'string' && ISO_WITHOUT_OFFSET.test(value)) value = `${value}Z`;
+    if (typeof value === 'string') value = assumeUtc(value);
     if (value !== undefined) props[name] = value;
   }
 }

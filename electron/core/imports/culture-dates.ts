@@ -17,12 +17,16 @@ export interface DateReader {
 export const ISO_READER: DateReader = {
   format: 'ISO 8601',
   read(text) {
-    const t = text.trim();
-    return parseTime(t) ?? (ISO_LOCAL.test(t) ? parseTime(`${t}Z`) : null);
+    return parseTime(assumeUtc(text.trim()));
   },
 };
 
 const ISO_LOCAL = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d+)?$/;
+
+/** ISO 8601 text without an offset (a DateTime of unspecified kind) gets `Z`: usage times are UTC in the API. */
+export function assumeUtc(text: string): string {
+  return ISO_LOCAL.test(text) ? `${text}Z` : text;
+}
 
 // What the cultures operators run PowerShell in write for DateTime.ToString(): en-US, en-GB/fr-FR (day first with
 // slashes), de-DE/ru-RU (dots, always day first), nl-NL (dashes), ja-JP/zh-CN (year first), ISO with a space.
@@ -186,13 +190,10 @@ function secondsOf(s: Slots): number | null {
     if (s.hour12 < 1 || s.hour12 > 12) return null;
     hour = (s.hour12 % 12) + (s.ampm ?? 0);
   }
-  const minute = s.minute ?? 0;
-  const second = s.second ?? 0;
-  if (month < 1 || month > 12 || day < 1 || hour > 23 || minute > 59 || second > 59) return null;
-  const ms = Date.UTC(year, month - 1, day, hour, minute, second);
-  // Date.UTC rolls 31.11. over into December; a date that does not survive the round trip is not a date.
-  if (new Date(ms).getUTCDate() !== day) return null;
-  return ms / 1000 - (s.offset ?? 0);
+  // The wire time parser checks the ranges and refuses days that do not exist (31.11.).
+  const pad = (n: number) => String(n).padStart(2, '0');
+  const utc = parseTime(`${year}-${pad(month)}-${pad(day)}T${pad(hour)}:${pad(s.minute ?? 0)}:${pad(s.second ?? 0)}Z`);
+  return utc === null ? null : utc - (s.offset ?? 0);
 }
 
 function escape(text: string): string {

@@ -8,6 +8,10 @@ export interface UsageFileDetection {
   kind: UsageFileKind | 'unknown';
   /** Why, in words for the user (shown when the kind is unknown). */
   reason: string;
+  /** The file decoded (UTF-8 or UTF-16, without a byte-order mark), so that the importer does not decode it again. */
+  text?: string;
+  /** A JSON file's parsed value (exact quantity texts kept), so that the importer does not parse it again. */
+  json?: unknown;
 }
 
 /**
@@ -24,8 +28,8 @@ export function detectUsageFileKind(content: Uint8Array, fileName: string): Usag
   }
   const body = text.trimStart();
   if (body === '') return { kind: 'unknown', reason: `${fileName} is empty` };
-  if (body.startsWith('{') || body.startsWith('[')) return detectJson(body, fileName);
-  return detectCsv(body, fileName);
+  const found = body.startsWith('{') || body.startsWith('[') ? detectJson(body, fileName) : detectCsv(body, fileName);
+  return found.kind === 'unknown' ? found : { ...found, text };
 }
 
 function detectJson(text: string, fileName: string): UsageFileDetection {
@@ -41,12 +45,12 @@ function detectJson(text: string, fileName: string): UsageFileDetection {
     return { kind: 'unknown', reason: `${fileName} is JSON but holds no usage records (${what})` };
   }
   if (Array.isArray(first.value ?? first.Value)) {
-    return { kind: 'rest-pages', reason: `${fileName} holds usage API pages (objects with a "value" array)` };
+    return { kind: 'rest-pages', reason: `${fileName} holds usage API pages (objects with a "value" array)`, json };
   }
   const props = isObject(first.properties) ? first.properties : first;
   if ('meterId' in props || 'MeterId' in props) {
     const reason = `${fileName} holds usage records (ConvertTo-Json of Get-AzsSubscriberUsage)`;
-    return { kind: 'convertto-json', reason };
+    return { kind: 'convertto-json', reason, json };
   }
   return {
     kind: 'unknown',

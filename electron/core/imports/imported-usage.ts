@@ -1,4 +1,5 @@
 import type { Granularity } from '../../shared/domain.ts';
+import { StackmeterError } from '../../shared/result.ts';
 import type { UsageRecord } from '../azure/usage-record.ts';
 import type { RecordGroup } from '../cache/usage-writer.ts';
 
@@ -17,6 +18,15 @@ export function granularityOfPeriod(seconds: number): Granularity | null {
   if (seconds === 3600) return 'Hourly';
   if (seconds === 86400) return 'Daily';
   return null;
+}
+
+/** A record's granularity (granularityOfPeriod); BAD_INPUT naming the source and the record's index otherwise. */
+export function recordGranularity(record: UsageRecord, source: string, index: number): Granularity {
+  const seconds = record.usageEnd - record.usageStart;
+  const granularity = granularityOfPeriod(seconds);
+  if (granularity !== null) return granularity;
+  throw new StackmeterError('BAD_INPUT',
+    `${source}: record ${index}: usage period of ${seconds} s is neither an hour (Hourly) nor a day (Daily)`);
 }
 
 /** The groups the usage writer takes (one per granularity), in record order within each. */

@@ -1,5 +1,6 @@
 import { EXPORTS_PATH } from '../../../electron/shared/contract.ts';
 import type { ExportResult } from '../../../electron/shared/domain.ts';
+import { launch } from './client.ts';
 import { ApiError } from './errors.ts';
 import { TOKEN_STORAGE_KEY } from './token.ts';
 
@@ -19,6 +20,13 @@ export interface DownloadOptions {
   /** The launch token; by default the one this tab was opened with. */
   token?: string | null;
   document?: Document;
+}
+
+/** Downloads exports when the console runs in a browser; the desktop app leaves them in the exports folder. */
+export async function deliverExports(results: readonly ExportResult[]): Promise<boolean> {
+  if (launch().mode !== 'browser') return false;
+  for (const result of results) await downloadExport(result);
+  return true;
 }
 
 /** Fetches an export with the launch token and saves it through a temporary `<a download>` link. */

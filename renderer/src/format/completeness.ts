@@ -1,5 +1,5 @@
 import type { Completeness, UsageGap } from '../../../electron/shared/domain.ts';
-import { formatCount } from './numbers.ts';
+import { countText } from './numbers.ts';
 import { formatUtc } from './time.ts';
 
 const HOUR_MS = 3600 * 1000;
@@ -43,7 +43,7 @@ export function stampVerdict(completeness: Completeness, stampName: string): Sta
 /** `2 stamp-wide gaps (5 hours)`. */
 function counted(gaps: UsageGap[], one: string, many: string): string {
   const hours = gaps.reduce((n, g) => n + g.hours, 0);
-  return `${formatCount(gaps.length)} ${gaps.length === 1 ? one : many} (${formatCount(hours)} ${hours === 1 ? 'hour' : 'hours'})`;
+  return `${countText(gaps.length, one, many)} (${countText(hours, 'hour', 'hours')})`;
 }
 
 /**

@@ -1,4 +1,4 @@
-import { parseDecimal, userLocale } from './numbers.ts';
+import { type DecimalParts, formatDecimalParts, parseDecimal, userLocale } from './numbers.ts';
 
 /**
  * Money as the console shows it. Amounts arrive from the core as decimal strings already rounded to the currency's
@@ -15,7 +15,7 @@ export const UNRATED_TEXT = 'unrated';
 const PLAIN_DECIMAL = /^([+-])?(\d+)(?:\.(\d*))?$/;
 
 /** The sign and digits of a decimal string, keeping the decimals it was written with (exponent forms normalised). */
-function digitsOf(amount: string): { negative: boolean; integer: string; fraction: string } | null {
+function digitsOf(amount: string): DecimalParts | null {
   const plain = PLAIN_DECIMAL.exec(amount.trim());
   if (!plain) return parseDecimal(amount);
   const integer = (plain[2] ?? '0').replace(/^0+(?=\d)/, '');
@@ -33,12 +33,7 @@ export function formatAmount(amount: string, minorUnits?: number, locale = userL
   const parts = digitsOf(amount);
   if (!parts) return amount;
   const fraction = minorUnits === undefined ? parts.fraction : parts.fraction.padEnd(minorUnits, '0');
-  const format = new Intl.NumberFormat(locale, { useGrouping: true });
-  // The integer part is grouped through BigInt (exact at any size); the decimals are appended as they are.
-  const integer = format.format(BigInt(parts.integer));
-  const separator = format.formatToParts(1.5).find((p) => p.type === 'decimal')?.value ?? '.';
-  const sign = parts.negative ? '-' : '';
-  return `${sign}${integer}${fraction ? `${separator}${fraction}` : ''}`;
+  return formatDecimalParts({ ...parts, fraction }, locale);
 }
 
 /** An amount followed by its currency code ('1,234.50 USD'); null reads "unrated". */

@@ -12,6 +12,11 @@ export function formatCount(value: number, locale = userLocale()): string {
   return new Intl.NumberFormat(locale, { maximumFractionDigits: 0 }).format(value);
 }
 
+/** `1 record`, `12,345 records`, in the user's locale. */
+export function countText(count: number, one: string, many: string): string {
+  return `${formatCount(count)} ${count === 1 ? one : many}`;
+}
+
 export function formatRate(value: number, locale = userLocale()): string {
   return new Intl.NumberFormat(locale, { maximumFractionDigits: value < 10 ? 1 : 0 }).format(value);
 }
@@ -22,7 +27,7 @@ export function formatPercent(value: number, locale = userLocale()): string {
 
 const DECIMAL = /^([+-])?(\d*)(?:\.(\d*))?(?:[eE]([+-]?\d+))?$/;
 
-interface DecimalParts {
+export interface DecimalParts {
   negative: boolean;
   /** Digits before the point, without leading zeros ('0' for none). */
   integer: string;
@@ -55,12 +60,15 @@ export function parseDecimal(value: string): DecimalParts | null {
  */
 export function formatDecimalString(value: string, locale = userLocale()): string {
   const parts = parseDecimal(value);
-  if (!parts) return value;
+  return parts ? formatDecimalParts(parts, locale) : value;
+}
+
+/** Decimal digits in the user's locale: the integer part grouped through BigInt, the decimals kept as they are. */
+export function formatDecimalParts({ negative, integer, fraction }: DecimalParts, locale = userLocale()): string {
   const format = new Intl.NumberFormat(locale, { useGrouping: true });
-  const integer = format.format(BigInt(parts.integer));
+  const grouped = format.format(BigInt(integer));
   const separator = format.formatToParts(1.5).find((p) => p.type === 'decimal')?.value ?? '.';
-  const sign = parts.negative ? '-' : '';
-  return parts.fraction ? `${sign}${integer}${separator}${parts.fraction}` : `${sign}${integer}`;
+  return `${negative ? '-' : ''}${grouped}${fraction ? `${separator}${fraction}` : ''}`;
 }
 
 /** Orders two decimal strings exactly (for sorting grid columns), without converting them to floats. */

@@ -13,7 +13,7 @@ export function signInText(row: Pick<ConnectionRow, 'authType' | 'tenantId'>): s
 }
 
 /** Where the credential lives, from the row's `secretSource` (`env:NAME`, `file:/path`, `session`, `protected`). */
-export function credentialSourceText(secretSource: string): string {
+function credentialSourceText(secretSource: string): string {
   if (secretSource.startsWith('env:')) return `environment variable ${secretSource.slice(4)}`;
   if (secretSource.startsWith('file:')) return `file ${secretSource.slice(5)}`;
   if (secretSource === 'session') return 'this session only (in memory)';

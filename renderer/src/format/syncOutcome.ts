@@ -1,5 +1,5 @@
 import type { Granularity, SyncRequest, SyncRunRow } from '../../../electron/shared/domain.ts';
-import { formatCount } from './numbers.ts';
+import { countText, formatCount } from './numbers.ts';
 import { exclusiveEnd, formatDuration } from './time.ts';
 
 /** What a stamp card's sync controls hold. */
@@ -38,26 +38,22 @@ function counts(run: SyncRunRow): string {
   return `${formatCount(run.records)} records (${formatCount(run.inserted)} new, ${formatCount(run.updated)} updated)`;
 }
 
-function plural(n: number, one: string, many: string): string {
-  return `${formatCount(n)} ${n === 1 ? one : many}`;
-}
-
 /**
  * A finished run in words: `text` for the stamp's card (one or two sentences: what was fetched, what went wrong, what
  * happens next) and `detail`, the same without the opening that a toast's title already says.
  */
 export function describeOutcome(run: SyncRunRow): { severity: OutcomeSeverity; text: string; detail: string } {
   const took = formatDuration(run.startedAt, run.endedAt);
-  const retries = run.retries > 0 ? `, after ${plural(run.retries, 'retry', 'retries')}` : '';
+  const retries = run.retries > 0 ? `, after ${countText(run.retries, 'retry', 'retries')}` : '';
   const said = (severity: OutcomeSeverity, opening: string, detail: string) =>
     ({ severity, text: `${opening}${detail}`, detail: detail.charAt(0).toUpperCase() + detail.slice(1) });
   switch (run.status) {
     case 'succeeded':
-      return said('success', 'Sync finished: ', `${counts(run)} from ${plural(run.subscribers, 'subscriber',
+      return said('success', 'Sync finished: ', `${counts(run)} from ${countText(run.subscribers, 'subscriber',
         'subscribers')}${took ? ` in ${took}` : ''}${retries}.`);
     case 'partial': {
       const failed = run.windowErrors.length || Math.max(0, run.windows - run.windowsDone);
-      return said('warn', 'Sync finished with errors: ', `${plural(failed, 'window', 'windows')} of ` +
+      return said('warn', 'Sync finished with errors: ', `${countText(failed, 'window', 'windows')} of ` +
         `${formatCount(run.windows)} failed — the next sync retries them. ${counts(run)} were kept. The sync history ` +
         'lists each error.');
     }

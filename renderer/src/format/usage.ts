@@ -1,5 +1,4 @@
 import type { UsageDimension } from '../../../electron/shared/domain.ts';
-import { formatCount } from './numbers.ts';
 
 /** How usage records and explorer groups read: dimension names, resource names, tags. */
 
@@ -39,11 +38,6 @@ export function isMissingValueKey(key: string): boolean {
 export function tagsText(tags: Record<string, string> | null | undefined): string {
   if (!tags) return '';
   return Object.entries(tags).map(([key, value]) => `${key}=${value}`).join('; ');
-}
-
-/** `1 record`, `12,345 records`, in the user's locale. */
-export function countText(count: number, one: string, many: string): string {
-  return `${formatCount(count)} ${count === 1 ? one : many}`;
 }
 
 /** A file size for people: `812 B`, `14.2 KB`, `3.1 MB` (powers of 1,024). */

@@ -2,18 +2,28 @@ import type { UsagePeriod } from '../../../electron/shared/domain.ts';
 import { exclusiveEnd, utcDate } from './time.ts';
 
 /**
- * The explorer's period: whole UTC days, chosen as a preset or as two inclusive dates (people say "through the 31st";
- * the contract's `to` is exclusive, see `exclusiveEnd`).
+ * The period of a page: whole UTC days, chosen as a preset or as two inclusive dates (people say "through the 31st";
+ * the contract's `to` is exclusive, see `exclusiveEnd`). Every page offers some of the same presets, which mean the
+ * same days everywhere (today included).
  */
-export type PeriodPreset = 'all' | 'thisMonth' | 'lastMonth' | 'last7' | 'custom';
+export type PeriodPreset = 'all' | 'thisMonth' | 'lastMonth' | 'last7' | 'last30' | 'custom';
 
-export const PERIOD_PRESETS: readonly { value: PeriodPreset; label: string }[] = [
-  { value: 'all', label: 'All cached' },
-  { value: 'thisMonth', label: 'This month' },
-  { value: 'lastMonth', label: 'Last month' },
-  { value: 'last7', label: 'Last 7 days' },
-  { value: 'custom', label: 'Dates…' },
-];
+const PRESET_LABELS: Record<PeriodPreset, string> = {
+  all: 'All cached',
+  thisMonth: 'This month',
+  lastMonth: 'Last month',
+  last7: 'Last 7 days',
+  last30: 'Last 30 days',
+  custom: 'Dates…',
+};
+
+/** The options of a period choice offering `presets`, in that order. */
+export function presetOptions<P extends PeriodPreset>(presets: readonly P[]): readonly { value: P; label: string }[] {
+  return presets.map((value) => ({ value, label: PRESET_LABELS[value] }));
+}
+
+/** The explorer's presets. */
+export const PERIOD_PRESETS = presetOptions<PeriodPreset>(['all', 'thisMonth', 'lastMonth', 'last7', 'custom']);
 
 export interface PeriodChoice {
   preset: PeriodPreset;
@@ -42,6 +52,8 @@ export function presetChoice(preset: PeriodPreset, now: Date, current?: PeriodCh
       };
     case 'last7':
       return { preset, from: utcDate(new Date(today - 6 * DAY_MS)), through: utcDate(new Date(today)) };
+    case 'last30':
+      return { preset, from: utcDate(new Date(today - 29 * DAY_MS)), through: utcDate(new Date(today)) };
     case 'custom':
       return { preset, from: current?.from ?? '', through: current?.through ?? '' };
   }

@@ -6,7 +6,7 @@ import { formatUtc, formatUtcCompact, formatUtcDate, localTitle } from '../forma
 ModuleRegistry.registerModules([AllCommunityModule]);
 
 /** One grid look for every table: Quartz, tightened for a dense console and matched to the app's type and colours. */
-export const gridTheme = themeQuartz.withParams({
+const gridTheme = themeQuartz.withParams({
   fontFamily: 'inherit',
   fontSize: 12,
   headerFontSize: 12,
@@ -21,6 +21,16 @@ export const gridTheme = themeQuartz.withParams({
   oddRowBackgroundColor: '#fcfdfe',
   wrapperBorderRadius: 6,
 });
+
+/**
+ * What every grid shares, bound with v-bind (a grid's own props after it win): the theme, sortable and resizable
+ * columns without the column menu (nothing in it applies here), and cell tooltips as the browser's own.
+ */
+export const GRID_DEFAULTS = {
+  theme: gridTheme,
+  defaultColDef: { sortable: true, resizable: true, suppressHeaderMenuButton: true },
+  enableBrowserTooltips: true,
+} as const;
 
 /**
  * A column of ISO UTC times: shown in UTC without the suffix (the header says UTC, which keeps the column narrow), or as

@@ -1,33 +1,17 @@
-import type { IDatasource, IGetRowsParams, SortModelItem } from 'ag-grid-community';
+import type { IDatasource, SortModelItem } from 'ag-grid-community';
 import type {
   ExplorePage,
   ExploreQuery,
-  ExploreRow,
   UsageDimension,
   UsageFilter,
-  UsageRecordRow,
   UsageRecordsPage,
 } from '../../../electron/shared/domain.ts';
-import { errorMessage } from '../api/errors.ts';
+import { type DatasourceEvents, pagedDatasource } from './infinite.ts';
 
 /**
- * Datasources for AG Grid's Infinite Row Model over the usage contract: the grid asks for blocks of rows as the user
- * scrolls (startRow inclusive, endRow exclusive) and each block becomes one `offset, limit` call, so a result of a
- * million groups or records never travels whole. Kept apart from the components so that the block arithmetic and the
- * sort mapping can be tested without a rendered grid.
+ * Infinite-grid datasources over the usage contract (see infinite.ts), and the mapping of the explorer grid's sort
+ * model to the query's sort, testable without a rendered grid.
  */
-
-/** Rows per block: one call each; the core accepts up to 5,000. */
-export const BLOCK_SIZE = 500;
-/** Blocks kept in memory (20,000 rows) before the oldest are dropped and fetched again if scrolled back to. */
-export const MAX_BLOCKS = 40;
-
-export interface DatasourceEvents<P> {
-  /** Every block that arrived, for counts and totals. */
-  onPage(page: P): void;
-  /** A block failed: the sentence to show. */
-  onError(message: string): void;
-}
 
 type RecordsFetch = (filter: UsageFilter, offset: number, limit: number) => Promise<UsageRecordsPage>;
 type ExploreFetch = (query: ExploreQuery, offset: number, limit: number) => Promise<ExplorePage>;
@@ -38,17 +22,7 @@ export function recordsDatasource(
   fetchPage: RecordsFetch,
   events: DatasourceEvents<UsageRecordsPage>,
 ): IDatasource {
-  return {
-    getRows(params: IGetRowsParams<UsageRecordRow>): void {
-      fetchPage(filter, params.startRow, params.endRow - params.startRow).then((page) => {
-        events.onPage(page);
-        params.successCallback(page.rows, page.total);
-      }, (err: unknown) => {
-        events.onError(errorMessage(err));
-        params.failCallback();
-      });
-    },
-  };
+  return pagedDatasource((offset, limit) => fetchPage(filter, offset, limit), (page) => page.total, events);
 }
 
 /** The grid column of a group-by dimension; `sortFromModel` maps it back. */
@@ -76,19 +50,11 @@ export function exploreDatasource(
   fetchPage: ExploreFetch,
   events: DatasourceEvents<ExplorePage>,
 ): IDatasource {
-  return {
-    getRows(params: IGetRowsParams<ExploreRow>): void {
-      const sorted: ExploreQuery = { ...query };
-      const sort = sortFromModel(query.groupBy, params.sortModel);
-      if (sort) sorted.sort = sort;
-      else delete sorted.sort;
-      fetchPage(sorted, params.startRow, params.endRow - params.startRow).then((page) => {
-        events.onPage(page);
-        params.successCallback(page.rows, page.totals.groups);
-      }, (err: unknown) => {
-        events.onError(errorMessage(err));
-        params.failCallback();
-      });
-    },
-  };
+  return pagedDatasource((offset, limit, params) => {
+    const sorted: ExploreQuery = { ...query };
+    const sort = sortFromModel(query.groupBy, params.sortModel);
+    if (sort) sorted.sort = sort;
+    else delete sorted.sort;
+    return fetchPage(sorted, offset, limit);
+  }, (page) => page.totals.groups, events);
 }

@@ -1,38 +1,18 @@
-import type { IDatasource, IGetRowsParams } from 'ag-grid-community';
 import { defineStore } from 'pinia';
 import { ref, shallowRef } from 'vue';
-import type { AuditEntry, AuditVerification } from '../../../electron/shared/rating.ts';
+import type { AuditVerification } from '../../../electron/shared/rating.ts';
 import { api } from '../api/client.ts';
 import { errorMessage } from '../api/errors.ts';
-import { formatCount } from '../format/numbers.ts';
+import { countText } from '../format/numbers.ts';
 
 /**
  * The audit log: every rate card publication, adjustment and override change, statement action and export, newest
  * first, read a block at a time; and the check that its hash chain is intact.
  */
 
-export type AuditPage = { rows: AuditEntry[]; total: number };
-type AuditFetch = (offset: number, limit: number) => Promise<AuditPage>;
-
-/** The log as AG Grid's infinite row model reads it: one `audit:list` call per block. */
-export function auditDatasource(fetchPage: AuditFetch, events: { onPage(page: AuditPage): void;
-  onError(message: string): void; }): IDatasource {
-  return {
-    getRows(params: IGetRowsParams<AuditEntry>): void {
-      fetchPage(params.startRow, params.endRow - params.startRow).then((page) => {
-        events.onPage(page);
-        params.successCallback(page.rows, page.total);
-      }, (err: unknown) => {
-        events.onError(errorMessage(err));
-        params.failCallback();
-      });
-    },
-  };
-}
-
 /** What the check says, in one sentence, and whether it is good news. */
 export function verificationText(result: AuditVerification): { ok: boolean; text: string } {
-  const entries = `${formatCount(result.entries)} ${result.entries === 1 ? 'entry' : 'entries'}`;
+  const entries = countText(result.entries, 'entry', 'entries');
   if (result.intact) return { ok: true, text: `Intact (${entries})` };
   const where = result.brokenAt === null ? '' : ` at entry #${result.brokenAt}`;
   return { ok: false, text: `Broken${where}: ${result.problem ?? 'the chain does not verify'} (${entries} checked)` };

@@ -6,10 +6,11 @@ import {
 } from '../../../electron/shared/chargeback.ts';
 import type { ExportResult, Granularity, UsagePeriod } from '../../../electron/shared/domain.ts';
 import type { AdjustmentLine, RateCardSummary } from '../../../electron/shared/rating.ts';
-import { api, launch } from '../api/client.ts';
-import { downloadExport } from '../api/download.ts';
+import { api } from '../api/client.ts';
+import { deliverExports } from '../api/download.ts';
 import { errorMessage } from '../api/errors.ts';
 import { exclusiveEnd, utcDate } from '../format/time.ts';
+import { presetChoice } from '../format/usagePeriod.ts';
 import { defaultCardId } from './rateCards.ts';
 import type { ExportChoice } from './statements.ts';
 import { useStampFilterStore } from './stampFilter.ts';
@@ -52,11 +53,11 @@ export const GRANULARITIES: readonly { value: ChargebackState['granularity']; la
 
 /** The last calendar month that has ended (UTC): what a chargeback is usually run for. */
 export function lastWholeMonth(now: Date): string {
-  return utcDate(new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth() - 1, 1))).slice(0, 7);
+  return presetChoice('lastMonth', now).from.slice(0, 7);
 }
 
 /** The contract period of a state (whole UTC days, `to` excluded); null while the dates are incomplete. */
-export function periodOfState(state: ChargebackState): UsagePeriod | null {
+function periodOfState(state: ChargebackState): UsagePeriod | null {
   if (state.periodKind === 'month') {
     const match = /^(\d{4})-(\d{2})$/.exec(state.month);
     if (!match) return null;
@@ -93,7 +94,7 @@ export function buildChargebackQuery(state: ChargebackState): ChargebackQuery | 
 }
 
 /** The row of a grouping that an adjustment line is counted in (as the core sums them). */
-export function adjustmentRowKey(by: ChargebackGrouping, line: Pick<AdjustmentLine, 'tenantId' | 'subscriptionId'>):
+function adjustmentRowKey(by: ChargebackGrouping, line: Pick<AdjustmentLine, 'tenantId' | 'subscriptionId'>):
   string {
   if (by === 'tenant') return line.tenantId ?? '(unknown tenant)';
   if (by === 'subscription' && line.subscriptionId !== null) return line.subscriptionId;
@@ -247,10 +248,7 @@ export const useChargebackStore = defineStore('chargeback', () => {
       const results = choice.pdfLayout === undefined
         ? await api['chargeback:export'](asked, choice.format)
         : await api['chargeback:export'](asked, choice.format, choice.pdfLayout);
-      const downloaded = launch().mode === 'browser';
-      if (downloaded) {
-        for (const result of results) await downloadExport(result);
-      }
+      const downloaded = await deliverExports(results);
       return { results, downloaded };
     } finally {
       exporting.value = null;

@@ -9,8 +9,8 @@ import type {
   UsageDimension,
   UsageFilter,
 } from '../../../electron/shared/domain.ts';
-import { api, launch } from '../api/client.ts';
-import { downloadExport } from '../api/download.ts';
+import { api } from '../api/client.ts';
+import { deliverExports } from '../api/download.ts';
 import { errorMessage } from '../api/errors.ts';
 import { DIMENSION_LABELS } from '../format/usage.ts';
 import {
@@ -30,7 +30,7 @@ import { useStampFilterStore } from './stampFilter.ts';
 
 /** The dimensions the filter bar offers as lists, and the UsageFilter field each one fills. The stamp is the shared
  *  stamp filter (stores/stampFilter.ts), so that an operator looking at one stamp keeps looking at it everywhere. */
-export const LIST_FILTERS = {
+const LIST_FILTERS = {
   tenant: 'tenants',
   subscription: 'subscriptions',
   resourceGroup: 'resourceGroups',
@@ -67,7 +67,7 @@ const emptyLists = (): ListSelection =>
   Object.fromEntries(LIST_DIMENSIONS.map((d) => [d, [] as string[]])) as unknown as ListSelection;
 
 /** The usage filter the filter bar describes; `except` leaves one list out (its dropdown's own options). */
-export function buildFilter(state: ExplorerState, except?: ListDimension): UsageFilter {
+function buildFilter(state: ExplorerState, except?: ListDimension): UsageFilter {
   const filter: UsageFilter = {};
   const period = toUsagePeriod(state.period);
   if (period) filter.period = period;
@@ -83,7 +83,7 @@ export function buildFilter(state: ExplorerState, except?: ListDimension): Usage
 }
 
 /** The contract query of the explorer's state, sorted as the grid is. */
-export function buildQuery(state: ExplorerState, sort?: ExploreQuery['sort']): ExploreQuery {
+function buildQuery(state: ExplorerState, sort?: ExploreQuery['sort']): ExploreQuery {
   const query: ExploreQuery = { filter: buildFilter(state), groupBy: [...state.groupBy] };
   if (state.groupBy.includes('tag')) query.tagKey = state.groupTagKey.trim();
   if (sort) query.sort = { ...sort };
@@ -91,7 +91,7 @@ export function buildQuery(state: ExplorerState, sort?: ExploreQuery['sort']): E
 }
 
 /** Why the state cannot be asked yet, in words; null when it can. */
-export function queryProblem(state: ExplorerState): string | null {
+function queryProblem(state: ExplorerState): string | null {
   if (state.groupBy.length === 0) return 'Choose at least one dimension to group by.';
   if (state.groupBy.includes('tag') && !state.groupTagKey.trim()) {
     return 'Type the tag key whose values group the rows.';
@@ -105,7 +105,7 @@ export function queryProblem(state: ExplorerState): string | null {
  * month becomes the period and a tag value the tag filter. Keys of missing values (`(untagged)`, `(imported)`) are
  * filters too. Returns false when the key cannot be read as a day or a month, so the caller can say so.
  */
-export function narrowTo(state: ExplorerState, dimension: UsageDimension, value: GroupValue): boolean {
+function narrowTo(state: ExplorerState, dimension: UsageDimension, value: GroupValue): boolean {
   switch (dimension) {
     case 'stamp':
       state.stamp = value.key;
@@ -312,8 +312,7 @@ export const useExplorerStore = defineStore('explorer', () => {
     exporting.value = format;
     try {
       const result = await api['usage:export'](query.value, format);
-      const downloaded = launch().mode === 'browser';
-      if (downloaded) await downloadExport(result);
+      const downloaded = await deliverExports([result]);
       return { result, downloaded };
     } finally {
       exporting.value = null;

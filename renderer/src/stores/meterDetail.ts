@@ -4,8 +4,8 @@ import type {
   MeterDetail, MeterOverride, MeterOverrideInput, SeriesBucket, UsageSeries,
 } from '../../../electron/shared/domain.ts';
 import { api } from '../api/client.ts';
-import { errorMessage } from '../api/errors.ts';
 import { barRecords, type SelectedBar, type SeriesScope, type StackBy } from '../charts/meterSeries.ts';
+import { latestLoad } from './latestLoad.ts';
 import { useMetersStore } from './meters.ts';
 import { useStampFilterStore } from './stampFilter.ts';
 
@@ -18,7 +18,7 @@ const DAY_MS = 24 * 3600 * 1000;
 const matchKey = (id: string): string => id.toLowerCase().replaceAll('-', '');
 
 /** Days from the first to the last instant, rounded up; 0 when either is missing. */
-export function spanDays(from: string | null | undefined, to: string | null | undefined): number {
+function spanDays(from: string | null | undefined, to: string | null | undefined): number {
   if (!from || !to) return 0;
   const ms = Date.parse(/^\d{4}-\d{2}-\d{2}$/.test(to) ? `${to}T00:00:00Z` : to) -
     Date.parse(/^\d{4}-\d{2}-\d{2}$/.test(from) ? `${from}T00:00:00Z` : from);
@@ -46,8 +46,8 @@ export const useMeterDetailStore = defineStore('meterDetail', () => {
   const selected = ref<SelectedBar | null>(null);
   /** The scope the shown series was asked for (its bars' records are read with it). */
   const seriesScope = ref<SeriesScope | null>(null);
-  let latestDetail = 0;
-  let latestSeries = 0;
+  const runDetail = latestLoad(loading, error);
+  const runSeries = latestLoad(seriesLoading, seriesError);
 
   const period = computed(() => useMetersStore().period);
 
@@ -78,27 +78,17 @@ export const useMeterDetailStore = defineStore('meterDetail', () => {
       selected.value = null;
     }
     meterId.value = id;
-    const request = ++latestDetail;
-    loading.value = true;
-    try {
-      const [value, overrides, unknown] = await Promise.all([
-        api['meters:detail'](scope()), api['meters:overrides'](), api['meters:unknown'](),
-      ]);
-      if (request !== latestDetail) return;
+    const applied = await runDetail(() => Promise.all([
+      api['meters:detail'](scope()), api['meters:overrides'](), api['meters:unknown'](),
+    ]), ([value, overrides, unknown]) => {
       const key = matchKey(value.meter.meterId);
       detail.value = value;
       override.value = overrides.find((o) => matchKey(o.meterId) === key) ?? null;
       notInCatalog.value = unknown.some((m) => matchKey(m.meterId) === key);
-      error.value = null;
-    } catch (err) {
-      if (request === latestDetail) {
-        error.value = errorMessage(err);
-        detail.value = null;
-      }
-    } finally {
-      if (request === latestDetail) loading.value = false;
-    }
-    if (request !== latestDetail || detail.value === null) return;
+    }, () => {
+      detail.value = null;
+    });
+    if (!applied) return;
     // An hour chart of a span the core refuses falls back to days rather than showing an error first.
     if (bucket.value === 'hour' && !hourAllowed.value) bucket.value = 'day';
     await loadSeries();
@@ -107,24 +97,14 @@ export const useMeterDetailStore = defineStore('meterDetail', () => {
   async function loadSeries(): Promise<void> {
     if (meterId.value === null) return;
     const query = { ...scope(), bucket: bucket.value, stackBy: stackBy.value };
-    const request = ++latestSeries;
-    seriesLoading.value = true;
     selected.value = null;
-    try {
-      const value = await api['meters:series'](query);
-      if (request !== latestSeries) return;
+    await runSeries(() => api['meters:series'](query), (value) => {
       series.value = value;
       seriesScope.value = { meterId: query.meterId, stamp: query.stamp ?? null, period: query.period,
         stackBy: query.stackBy };
-      seriesError.value = null;
-    } catch (err) {
-      if (request === latestSeries) {
-        seriesError.value = errorMessage(err);
-        series.value = null;
-      }
-    } finally {
-      if (request === latestSeries) seriesLoading.value = false;
-    }
+    }, () => {
+      series.value = null;
+    });
   }
 
   function setBucket(value: SeriesBucket): void {

@@ -8,37 +8,20 @@ import type { RateCardSummary } from '../../../electron/shared/rating.ts';
 import { api } from '../api/client.ts';
 import { errorMessage } from '../api/errors.ts';
 import { meterKey } from '../components/rates/rateRows.ts';
-import { exclusiveEnd, utcDate } from '../format/time.ts';
+import { utcDate } from '../format/time.ts';
+import { presetChoice, presetOptions, toUsagePeriod } from '../format/usagePeriod.ts';
+import { latestLoad } from './latestLoad.ts';
 import { defaultCardId, pricedMeterKeys, versionInEffect } from './rateCards.ts';
 import { useStampFilterStore } from './stampFilter.ts';
 
 /** The periods the meter pages offer, as whole UTC days. */
 export type MeterPeriodPreset = 'all' | 'thisMonth' | 'lastMonth' | 'last30';
 
-export const METER_PERIOD_PRESETS: readonly { value: MeterPeriodPreset; label: string }[] = [
-  { value: 'all', label: 'All cached' },
-  { value: 'thisMonth', label: 'This month' },
-  { value: 'lastMonth', label: 'Last month' },
-  { value: 'last30', label: 'Last 30 days' },
-];
-
-const DAY_MS = 24 * 3600 * 1000;
+export const METER_PERIOD_PRESETS = presetOptions<MeterPeriodPreset>(['all', 'thisMonth', 'lastMonth', 'last30']);
 
 /** The contract period of a preset on the UTC day of `now` (today included); undefined for all cached usage. */
 export function meterPeriod(preset: MeterPeriodPreset, now: Date): UsagePeriod | undefined {
-  const year = now.getUTCFullYear();
-  const month = now.getUTCMonth();
-  const today = utcDate(new Date(Date.UTC(year, month, now.getUTCDate())));
-  switch (preset) {
-    case 'all':
-      return undefined;
-    case 'thisMonth':
-      return { from: utcDate(new Date(Date.UTC(year, month, 1))), to: exclusiveEnd(today) };
-    case 'lastMonth':
-      return { from: utcDate(new Date(Date.UTC(year, month - 1, 1))), to: utcDate(new Date(Date.UTC(year, month, 1))) };
-    case 'last30':
-      return { from: utcDate(new Date(Date.parse(`${today}T00:00:00Z`) - 29 * DAY_MS)), to: exclusiveEnd(today) };
-  }
+  return toUsagePeriod(presetChoice(preset, now));
 }
 
 /** What the meters grid narrows its rows by, besides the period and stamp the core counts. */
@@ -142,7 +125,7 @@ export const useMetersStore = defineStore('meters', () => {
   const filter = ref<MeterListFilter>({
     search: '', service: null, deprecatedOnly: false, unknownOnly: false, rating: 'all',
   });
-  let latest = 0;
+  const run = latestLoad(loading, error);
   /** The rate cards, the one that tells rated from unrated meters, and the meters its version in effect prices. */
   const ratingCards = ref<RateCardSummary[]>([]);
   const ratingCardId = ref<string | null>(null);
@@ -171,22 +154,12 @@ export const useMetersStore = defineStore('meters', () => {
 
   async function load(): Promise<void> {
     const stamp = useStampFilterStore().selected;
-    // Only the answer to the latest request is shown: switching stamps quickly must not end on an older answer.
-    const request = ++latest;
-    loading.value = true;
-    try {
-      const [value, unknown] = await Promise.all([api['meters:list'](query()), api['meters:unknown']()]);
-      if (request !== latest) return;
+    await run(() => Promise.all([api['meters:list'](query()), api['meters:unknown']()]), ([value, unknown]) => {
       rows.value = value;
       unknownIds.value = new Set(unknown.map((m) => m.meterId));
       shownFor.value = stamp;
-      error.value = null;
       loaded.value = true;
-    } catch (err) {
-      if (request === latest) error.value = errorMessage(err);
-    } finally {
-      if (request === latest) loading.value = false;
-    }
+    });
   }
 
   /**

@@ -15,7 +15,7 @@ export const VIEWS = [
 ] as const;
 
 /** Pages reached from the views (a meter, a resource), with what they show in the fragment: `#/meter/<id>`. */
-export const DETAIL_VIEWS = ['meter', 'resource'] as const;
+const DETAIL_VIEWS = ['meter', 'resource'] as const;
 
 export type ViewId = (typeof VIEWS)[number]['id'] | (typeof DETAIL_VIEWS)[number];
 

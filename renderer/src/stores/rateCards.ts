@@ -5,8 +5,8 @@ import type { ExportResult, MeterRow } from '../../../electron/shared/domain.ts'
 import type {
   RateCard, RateCardDraft, RateCardInput, RateCardSummary, RateCardVersion,
 } from '../../../electron/shared/rating.ts';
-import { api, launch } from '../api/client.ts';
-import { downloadExport } from '../api/download.ts';
+import { api } from '../api/client.ts';
+import { deliverExports } from '../api/download.ts';
 import { errorMessage } from '../api/errors.ts';
 import {
   type CellProblem, type MappedProblems, type RateField, type RateRow, type TierText, buildRows, draftMeters,
@@ -426,8 +426,7 @@ export const useRateCardsStore = defineStore('rateCards', () => {
       const result = format === 'csv' && versionNumber.value !== null
         ? await api['rates:export'](current.id, format, versionNumber.value)
         : await api['rates:export'](current.id, format);
-      const downloaded = launch().mode === 'browser';
-      if (downloaded) await downloadExport(result);
+      const downloaded = await deliverExports([result]);
       return { result, downloaded };
     } finally {
       busy.value = null;

@@ -2,7 +2,7 @@ import { defineStore } from 'pinia';
 import { ref } from 'vue';
 import type { ResourceDetail } from '../../../electron/shared/domain.ts';
 import { api } from '../api/client.ts';
-import { errorMessage } from '../api/errors.ts';
+import { latestLoad } from './latestLoad.ts';
 
 /** The resource page's data: one resource's attributes, meters and daily series. */
 export const useResourceStore = defineStore('resource', () => {
@@ -11,26 +11,16 @@ export const useResourceStore = defineStore('resource', () => {
   const uri = ref<string | null>(null);
   const loading = ref(false);
   const error = ref<string | null>(null);
-  let latest = 0;
+  const run = latestLoad(loading, error);
 
   async function load(resourceUri: string): Promise<void> {
-    const request = ++latest;
     if (uri.value !== resourceUri) detail.value = null;
     uri.value = resourceUri;
-    loading.value = true;
-    try {
-      const value = await api['resources:get'](resourceUri);
-      if (request !== latest) return;
+    await run(() => api['resources:get'](resourceUri), (value) => {
       detail.value = value;
-      error.value = null;
-    } catch (err) {
-      if (request === latest) {
-        detail.value = null;
-        error.value = errorMessage(err);
-      }
-    } finally {
-      if (request === latest) loading.value = false;
-    }
+    }, () => {
+      detail.value = null;
+    });
   }
 
   return { detail, uri, loading, error, load };

@@ -4,8 +4,8 @@ import type {
   PdfLayout, ReplayResult, StatementDocument, StatementExportFormat, StatementSummary,
 } from '../../../electron/shared/chargeback.ts';
 import type { ExportResult } from '../../../electron/shared/domain.ts';
-import { api, launch } from '../api/client.ts';
-import { downloadExport } from '../api/download.ts';
+import { api } from '../api/client.ts';
+import { deliverExports } from '../api/download.ts';
 import { errorMessage } from '../api/errors.ts';
 
 /**
@@ -152,10 +152,7 @@ export const useStatementsStore = defineStore('statements', () => {
       const results = choice.pdfLayout === undefined
         ? await api['statements:export'](current.id, choice.format)
         : await api['statements:export'](current.id, choice.format, choice.pdfLayout);
-      const downloaded = launch().mode === 'browser';
-      if (downloaded) {
-        for (const result of results) await downloadExport(result);
-      }
+      const downloaded = await deliverExports(results);
       return { results, downloaded };
     } finally {
       busy.value = null;

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
+  restoreFormula,
   csvField, csvRecord, isPlainDecimal, neutraliseFormula, survivesDouble,
 } from '../../../electron/core/exports/spreadsheet-safe.ts';
 
@@ -36,5 +37,12 @@ describe('spreadsheet-safe cells', () => {
     for (const text of ['26585.555691456838', '9007199254740993', '0.1000000000000000000000001', '1e-7', 'abc']) {
       expect(survivesDouble(text), text).toBe(false);
     }
+  });
+
+  it('gives back what was neutralised, and leaves other text with an apostrophe alone', () => {
+    for (const text of ['=HYPERLINK("x")', '@platform', '+1', '-x', '\tcmd', 'plain', '-0.5', "'quoted"]) {
+      expect(restoreFormula(neutraliseFormula(text)), text).toBe(text);
+    }
+    expect(restoreFormula("'it's")).toBe("'it's");
   });
 });

@@ -9,12 +9,8 @@ import type { ExplorePage, ExploreQuery, UsageFilter, UsageRecordRow, UsageRecor
 import { StackmeterError } from '../../../electron/shared/result.ts';
 import { ApiError } from '../../../renderer/src/api/errors.ts';
 import UsageRecordsGrid from '../../../renderer/src/components/UsageRecordsGrid.vue';
-import {
-  BLOCK_SIZE,
-  exploreDatasource,
-  recordsDatasource,
-  sortFromModel,
-} from '../../../renderer/src/grid/usageDatasources.ts';
+import { BLOCK_SIZE } from '../../../renderer/src/grid/infinite.ts';
+import { exploreDatasource, recordsDatasource, sortFromModel } from '../../../renderer/src/grid/usageDatasources.ts';
 import { FakeBridge } from './fake-bridge.ts';
 
 const primeVue = PrimeVue as unknown as Plugin;

@@ -1,6 +1,6 @@
 import type { Conversion, RatedLine, UnratedUsage } from '../../../../electron/shared/rating.ts';
 import { formatPrice } from '../../format/money.ts';
-import { countText } from '../../format/usage.ts';
+import { countText } from '../../format/numbers.ts';
 
 /** How rated lines read in the console's tables: the conversion, the price and why a line is unrated. */
 

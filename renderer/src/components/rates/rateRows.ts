@@ -135,7 +135,7 @@ function unlistedRow(meter: MeterRow): RateRow {
 }
 
 /** A meter rate of the card as a row, named by the catalog when it knows the meter. */
-export function rowOfRate(rate: MeterRate, meter: MeterRow | undefined): RateRow {
+function rowOfRate(rate: MeterRate, meter: MeterRow | undefined): RateRow {
   const pricing = rate.pricing;
   return {
     key: meterKey(rate.meterId),
@@ -219,7 +219,7 @@ function pricingOf(row: RateRow): MeterPricing | null {
 }
 
 /** The meter rate a row stands for, as the contract takes it. */
-export function rateOfRow(row: RateRow): MeterRate {
+function rateOfRow(row: RateRow): MeterRate {
   const rate: MeterRate = {
     meterId: row.meterId,
     consumedUnit: row.consumedUnit.trim(),
