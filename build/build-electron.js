@@ -1,10 +1,12 @@
-// Bundles the Electron main process and the preload with esbuild.
-//   node build/build-electron.js [--only main|preload] [--outdir <dir>]
-// Main: one CommonJS file for Node 22 with the core inlined; Electron and the native better-sqlite3 stay external and
-// are loaded from node_modules at run time. Preload: one self-contained file, because a sandboxed preload cannot
-// require anything but 'electron'.
+// Bundles the Electron main process, the preload and the CLI that the installed app runs (`stackmeter …` → the app
+// binary with --cli) with esbuild.
+//   node build/build-electron.js [--only main|preload|cli] [--outdir <dir>]
+// Main and CLI: one CommonJS file each for Node 22 with the core inlined; Electron and the native better-sqlite3 stay
+// external and are loaded from node_modules at run time. Preload: one self-contained file, because a sandboxed preload
+// cannot require anything but 'electron'.
 import { build } from 'esbuild';
-import { dirname, join, resolve } from 'node:path';
+import { readFile } from 'node:fs/promises';
+import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 
@@ -16,11 +18,32 @@ const { values } = parseArgs({
     outdir: { type: 'string', default: join(repo, 'dist') },
   },
 });
-if (values.only !== undefined && values.only !== 'main' && values.only !== 'preload') {
-  console.error(`--only takes "main" or "preload", not "${values.only}".`);
+const TARGETS = ['main', 'preload', 'cli'];
+if (values.only !== undefined && !TARGETS.includes(values.only)) {
+  console.error(`--only takes ${TARGETS.map((t) => `"${t}"`).join(', ')}, not "${values.only}".`);
   process.exit(2);
 }
 const outdir = resolve(values.outdir);
+
+/**
+ * `import.meta.url` is empty in a CommonJS bundle. The CLI finds the built console with it (`new URL('../../../dist/
+ * renderer/', import.meta.url)`), so each source file's `import.meta.url` becomes the URL that file would have beside
+ * the bundle: every bundle lies two folders below the app root (dist/<name>/), as the sources lie under electron/, so
+ * the relative paths the code computes from it land where they do in the repository, inside app.asar included.
+ */
+const sourceFileUrls = {
+  name: 'source-file-urls',
+  setup(pluginBuild) {
+    pluginBuild.onLoad({ filter: /[\\/]electron[\\/].*\.ts$/ }, async (args) => {
+      const source = await readFile(args.path, 'utf8');
+      if (!source.includes('import.meta.url')) return undefined;
+      const fromRoot = relative(repo, args.path).split('\\').join('/');
+      const path = `require('node:path').join(__dirname, '..', '..', ${JSON.stringify(fromRoot)})`;
+      const url = `require('node:url').pathToFileURL(${path}).href`;
+      return { contents: source.replaceAll('import.meta.url', `(${url})`), loader: 'ts' };
+    });
+  },
+};
 
 const common = {
   bundle: true,
@@ -39,6 +62,13 @@ const targets = {
     entryPoints: [join(repo, 'electron/main/main.ts')],
     outfile: join(outdir, 'main/main.cjs'),
     external: ['electron', 'better-sqlite3'],
+  },
+  cli: {
+    ...common,
+    entryPoints: [join(repo, 'electron/cli/main.ts')],
+    outfile: join(outdir, 'cli/cli.cjs'),
+    external: ['electron', 'better-sqlite3'],
+    plugins: [sourceFileUrls],
   },
   preload: {
     ...common,

@@ -2,8 +2,8 @@ import { fileURLToPath } from 'node:url';
 import vue from '@vitejs/plugin-vue';
 import { defineConfig } from 'vite';
 
-// The console is one static bundle served the same way by Electron (file://, hence the relative base) and by the
-// browser-mode server. No eval and no inline scripts, so the strict CSP in renderer/index.html holds in production.
+// The console is one static bundle served the same way by Electron (its app:// protocol) and by the browser-mode
+// server; the relative base keeps it independent of where it is mounted. No eval and no inline scripts, so the strict CSP in renderer/index.html holds in production.
 export default defineConfig({
   root: fileURLToPath(new URL('../renderer/', import.meta.url)),
   base: './',

@@ -1,4 +1,4 @@
-import type { Core, CoreOptions } from '../core/types.ts';
+import type { Core, CoreOptions, Logger } from '../core/types.ts';
 
 export interface OptionSpec {
   type: 'string' | 'boolean';
@@ -30,6 +30,10 @@ export interface CliContext {
   out(text: string): void;
   /** Progress and diagnostics on stderr, so that --json output stays clean. */
   err(text: string): void;
+  /** The core's logger on the terminal (warnings and errors in words), for cores a command opens itself. */
+  log: Logger;
+  /** --read-only: openCore opens the cache in auditor mode (CoreOptions.readOnly). */
+  readOnly: boolean;
   /** Resolves when the user presses Ctrl-C (SIGINT); long commands race it to cancel cleanly. */
   interrupted: Promise<void>;
   isTTY: boolean;

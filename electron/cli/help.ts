@@ -4,6 +4,10 @@ import type { Command } from './command.ts';
 export const GLOBAL_OPTIONS = {
   db: { type: 'string', placeholder: '<file>', description: 'SQLite cache to use (default: the per-user data folder)' },
   json: { type: 'boolean', description: 'Print machine-readable JSON on stdout' },
+  'read-only': {
+    type: 'boolean',
+    description: 'Auditor mode: open the cache read-only; nothing is written to it, changes are refused',
+  },
   help: { type: 'boolean', description: 'Show help for the command' },
 } as const;
 
@@ -33,7 +37,7 @@ export function commandHelp(cmd: Command): string {
   }
   const opts = Object.entries(cmd.options).map(([n, o]): [string, string] => [flag(n, o.placeholder), o.description]);
   if (opts.length) lines.push('', 'Options:', ...table(opts));
-  lines.push('', 'The global options --db <file>, --json and --help apply too.');
+  lines.push('', 'The global options --db <file>, --read-only, --json and --help apply too.');
   return lines.join('\n');
 }
 

@@ -83,12 +83,18 @@ export async function main(argv: string[]): Promise<number> {
     process.on('SIGINT', onSigint);
   });
   const dbPath = typeof values.db === 'string' ? values.db : join(defaultDataDir(), cmd.defaultDbFile ?? CACHE_FILE_NAME);
+  const log = cliLogger(err);
+  const readOnly = values['read-only'] === true;
   const ctx: CliContext = {
     dbPath,
     json: values.json === true,
-    openCore: (coreOptions) => (core ??= createCore({ dbPath, log: cliLogger(err), ...coreOptions })),
+    openCore: (coreOptions) => (core ??= createCore({
+      dbPath, log, ...(readOnly ? { readOnly: { source: 'cache', path: dbPath } } : {}), ...coreOptions,
+    })),
     out,
     err,
+    log,
+    readOnly,
     interrupted,
     isTTY: Boolean(process.stderr.isTTY),
   };

@@ -1,4 +1,5 @@
 import { EventEmitter } from 'node:events';
+import { join } from 'node:path';
 import type { EventName, StackmeterEvents } from '../shared/contract.ts';
 import type { ConnectionInput, ConnectionRow } from '../shared/domain.ts';
 import { StackmeterError } from '../shared/result.ts';
@@ -10,12 +11,16 @@ import { missingTenantError } from './azure/token.ts';
 import * as connections from './cache/connections.ts';
 import * as meterOverrides from './cache/meter-overrides.ts';
 import { openCache } from './cache/open.ts';
+import { openCacheReadOnly } from './cache/open-read-only.ts';
 import { getOverview, listMeters } from './cache/queries.ts';
 import * as syncRuns from './cache/sync-runs.ts';
 import { createUsageWriter } from './cache/usage-writer.ts';
+import { capacityHandlers } from './capacity/service.ts';
 import { exportAdjustments, importAdjustments } from './chargeback/adjustment-files.ts';
 import { listAdjustments, removeAdjustment, saveAdjustment } from './chargeback/adjustments-store.ts';
-import { appendAudit, listAudit, verifyAuditChain, type Actor } from './chargeback/audit-log.ts';
+import { cacheAuditSource, signerAuditSource } from './auditor/audit-source.ts';
+import { appendAudit, type Actor } from './chargeback/audit-log.ts';
+import { auditorModeSink, cacheAuditSink } from './chargeback/audit-sink.ts';
 import { chargebackLines, runChargeback, whatIf } from './chargeback/chargeback.ts';
 import { exportChargebackRun, exportStatement } from './chargeback/exports.ts';
 import { exportRateCard, importRateCard } from './chargeback/rate-card-files.ts';
@@ -24,11 +29,16 @@ import * as statements from './chargeback/statements.ts';
 import { getCompleteness } from './explore/completeness.ts';
 import { exploreUsage } from './explore/explore.ts';
 import { listUsageRecords } from './explore/records.ts';
+import { exportAuditTrail } from './exports/audit-trail.ts';
 import { auditExport } from './exports/export-audit.ts';
 import { importUsageFiles } from './exports/import-pages.ts';
 import { defaultExportDir, exportUsage } from './exports/usage-export.ts';
 import { getMeterDetail, getMeterSeries } from './meters/detail.ts';
 import { osUserName } from './os-user.ts';
+import { defaultDataDir } from './paths.ts';
+import { readOnlyRefusal, refuseChanges } from './read-only.ts';
+import { bundleHandlers } from './bundles/handlers.ts';
+import { createFileRefs } from './file-refs.ts';
 import { getResourceDetail } from './resources/resource-detail.ts';
 import { SecretStore } from './secrets.ts';
 import { createSyncManager } from './sync/manager.ts';
@@ -46,17 +56,32 @@ const stderrLogger: Logger = {
 
 /**
  * Creates the domain core on one cache file. Everything the console, the CLI and the desktop app do goes through the
- * object returned here; it holds the only database handle and the only copies of session secrets.
+ * object returned here; it holds the only database handle and the only copies of session secrets. With
+ * `options.readOnly` it is an auditor's core: see CoreOptions.readOnly and refuseChanges.
  */
 export function createCore(options: CoreOptions): Core {
   const clock = options.clock ?? systemClock;
   const log = options.log ?? stderrLogger;
-  const db = openCache(options.dbPath);
-  const writer = createUsageWriter(db);
   const env = options.env ?? process.env;
+  const readOnly = options.readOnly
+    ? {
+      ...options.readOnly, fingerprint: options.readOnly.fingerprint ?? null, bundle: options.readOnly.bundle ?? null,
+      openedAt: clock.now().toISOString(),
+    }
+    : null;
+  const db = readOnly ? openCacheReadOnly(options.dbPath) : openCache(options.dbPath);
+  // The one switch between a normal core and an auditor's for what reads record (exports, replays): see audit-sink.ts.
+  const audit = readOnly ? auditorModeSink : cacheAuditSink(db);
+  // The log under review: a bundle's is its signer's (audit-source.ts).
+  const auditLog = readOnly?.source === 'bundle' && readOnly.fingerprint !== null
+    ? signerAuditSource(db, readOnly.fingerprint) : cacheAuditSource(db);
+  const writer = createUsageWriter(db);
   const secrets = new SecretStore({ env, protector: options.secretProtector });
   const events = new EventEmitter();
-  const exportDir = options.exportDir ?? defaultExportDir(options.dbPath);
+  /** Files the console picked, by opaque reference (file-refs.ts). */
+  const files = createFileRefs();
+  const exportDir = options.exportDir
+    ?? (readOnly ? join(defaultDataDir(env), 'auditor-exports') : defaultExportDir(options.dbPath));
   const user = osUserName(env);
   /** Who makes a change and when, for the audit log. */
   const actor = (): Actor => ({ user, at: clock.now() });
@@ -65,7 +90,8 @@ export function createCore(options: CoreOptions): Core {
     events.emit(event, payload);
   };
 
-  const syncs = createSyncManager({
+  // An auditor's core syncs nothing, and does not even look for interrupted runs (marking them is a write).
+  const syncs = readOnly ? null : createSyncManager({
     db,
     writer,
     clock,
@@ -141,21 +167,27 @@ export function createCore(options: CoreOptions): Core {
     }
   }
 
-  return {
-    'app:info': () => ({ version, dbPath: options.dbPath, canProtectSecrets: secrets.canProtect }),
+  /** The sync manager; never reached in auditor mode, where every method that needs it is refused first. */
+  const sync = (): NonNullable<typeof syncs> => {
+    if (syncs === null) throw readOnlyRefusal('syncing');
+    return syncs;
+  };
+
+  const core: Core = {
+    'app:info': () => ({ version, dbPath: options.dbPath, canProtectSecrets: secrets.canProtect, readOnly }),
     'connections:list': () => connections.list(db),
     'connections:add': addConnection,
     'connections:remove': (name) => {
       const conn = connections.getStored(db, name);
-      if (syncs.isSyncing(conn.id)) {
+      if (sync().isSyncing(conn.id)) {
         throw new StackmeterError('LOCKED', `"${conn.name}" is syncing; cancel the sync before removing the stamp.`);
       }
       const removed = connections.remove(db, conn.name);
       secrets.forget(conn.name);
       log.info('connection removed', { connection: conn.name, usageRows: removed });
     },
-    'sync:start': (request) => syncs.start(request),
-    'sync:cancel': (runId) => syncs.cancel(runId),
+    'sync:start': (request) => sync().start(request),
+    'sync:cancel': (runId) => sync().cancel(runId),
     'sync:runs': (limit) => syncRuns.list(db, limit ?? 100),
     'overview:get': (query) => getOverview(db, query),
     'meters:list': (query) => listMeters(db, query),
@@ -186,7 +218,7 @@ export function createCore(options: CoreOptions): Core {
     'usage:export': async (query, format) => {
       const who = actor();
       const file = await exportUsage(db, query, format, { dir: exportDir, now: who.at });
-      return auditExport(db, { subject: 'usage', details: { format, query } }, file, who);
+      return auditExport(audit, { subject: 'usage', details: { format, query } }, file, who);
     },
     'usage:completeness': (query) => getCompleteness(db, query, clock.now()),
     'resources:get': (uri, period) => getResourceDetail(db, uri, period),
@@ -197,41 +229,51 @@ export function createCore(options: CoreOptions): Core {
     'rates:deleteDraft': (id, version) => rateCards.deleteDraft(db, id, version, actor()),
     'rates:publish': (id, version, reason) => rateCards.publishVersion(db, id, version, reason, actor()),
     'rates:import': (text, format, fileName) => importRateCard(db, text, format, fileName, actor()),
-    'rates:export': (id, format, version) => exportRateCard(db, id, format, version, exportDir, actor()),
+    'rates:export': (id, format, version) => exportRateCard(db, id, format, version, exportDir, actor(), audit),
     'adjustments:list': () => listAdjustments(db),
     'adjustments:save': (adjustment, reason) => saveAdjustment(db, adjustment, reason, actor()),
     'adjustments:remove': (id, reason) => removeAdjustment(db, id, reason, actor()),
     'adjustments:import': (adjustments, reason) => importAdjustments(db, adjustments, reason, actor()),
-    'adjustments:export': () => exportAdjustments(db, exportDir, actor()),
-    'audit:list': (offset, limit) => listAudit(db, offset, limit),
-    'audit:verify': () => verifyAuditChain(db),
+    'adjustments:export': () => exportAdjustments(db, exportDir, actor(), audit),
+    'audit:list': (offset, limit) => auditLog.list(offset, limit),
+    'audit:verify': () => auditLog.verify(),
+    'audit:export': (format) => exportAuditTrail(auditLog, format,
+      { dir: exportDir, actor: actor(), audit, cachePath: options.dbPath, readOnly }),
     'chargeback:run': (query) => runChargeback(db, query, listAdjustments(db)),
     'chargeback:lines': (query, groupKey, offset, limit) =>
       chargebackLines(db, query, groupKey, offset, limit, listAdjustments(db)),
     'chargeback:whatIf': (query, other) => whatIf(db, query, other, listAdjustments(db)),
     'chargeback:export': (query, format, pdfLayout) =>
-      exportChargebackRun(db, query, format, pdfLayout, { dir: exportDir, actor: actor() }),
+      exportChargebackRun(db, query, format, pdfLayout, { dir: exportDir, actor: actor(), audit }),
     'statements:list': () => statements.listStatements(db),
     'statements:get': (id) => statements.getStatement(db, id),
     'statements:create': (input) => statements.createStatement(db, input, user, clock.now()),
     'statements:finalize': (id, reason) => statements.finalizeStatement(db, id, reason, user, clock.now()),
-    'statements:replay': (id) => statements.replayStatement(db, id, actor()),
+    'statements:replay': (id) => statements.replayStatement(db, id, actor(), audit),
     'statements:correct': (id, reason) => statements.correctStatement(db, id, reason, user, clock.now()),
     'statements:export': (id, format, pdfLayout) =>
-      exportStatement(db, id, format, pdfLayout, { dir: exportDir, actor: actor() }),
+      exportStatement(db, id, format, pdfLayout, { dir: exportDir, actor: actor(), audit }),
+    ...bundleHandlers({
+      db, files, exportDir, audit, actor, env, protector: options.secretProtector,
+      importFiles: (paths, importOptions) => core.importFiles(paths, importOptions),
+    }),
+    ...capacityHandlers({ db, actor, audit, exportDir, secrets, env }),
 
     on(event, listener) {
       events.on(event, listener);
       return () => events.off(event, listener);
     },
-    waitForRun: (runId) => syncs.wait(runId),
+    waitForRun: (runId) => sync().wait(runId),
     async importFiles(paths, importOptions) {
       const connectionId = importOptions?.connection ? connections.getStored(db, importOptions.connection).id : null;
       return importUsageFiles(db, paths, { connectionId, dateFormat: importOptions?.dateFormat });
     },
+    acceptFile: (path, displayName) => files.accept(path, displayName),
     async close() {
-      await syncs.close();
+      await syncs?.close();
       db.close();
     },
+    exportDir,
   };
+  return readOnly ? refuseChanges(core) : core;
 }

@@ -4,6 +4,9 @@ import type { CredentialInput, CredentialType } from '../shared/domain.ts';
 import { StackmeterError } from '../shared/result.ts';
 import type { SecretProtector } from './types.ts';
 
+/** The secret source of a stamp imported from an offline bundle: it has no credential here and cannot sync. */
+export const IMPORTED_SOURCE = 'imported';
+
 /** What the cache keeps about a connection's credential: where it lives, and for `protected` its encrypted form. */
 export interface StoredCredential {
   connection: string;
@@ -104,6 +107,14 @@ export class SecretStore {
     }
     if (secretSource.startsWith('file:')) return this.#readOwnerOnlyFile(secretSource.slice(5), what, credentialType);
     if (secretSource === 'protected') return this.#decrypt(stored, what);
+    if (secretSource === IMPORTED_SOURCE) {
+      throw new StackmeterError(
+        'AUTH',
+        `"${connection}" came in an offline bundle and has no sign-in here: its usage can be imported, not synced. ` +
+          'To sync it from this machine, add the stamp under another name with a credential: its sync takes over ' +
+          'the imported rows (same records), never duplicating them.',
+      );
+    }
     const value = this.#session.get(connection.toLowerCase());
     if (!value) {
       throw new StackmeterError(

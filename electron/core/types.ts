@@ -1,4 +1,5 @@
 import type { EventName, Handlers, StackmeterEvents } from '../shared/contract.ts';
+import type { BundleIdentity, ReadOnlySource } from '../shared/auditor.ts';
 import type { ImportFileResult } from '../shared/domain.ts';
 import type { SyncOptions } from './sync/manager.ts';
 
@@ -35,6 +36,12 @@ export interface CoreOptions {
   exportDir?: string;
   /** Overlap, concurrency, retries of syncs (the CLI's sync options); defaults suit the console. */
   sync?: SyncOptions;
+  /**
+   * Auditor mode: the cache is opened read-only (no migration, no sync, every change refused with READ_ONLY, nothing
+   * appended to the audit log) and the exports folder defaults to `auditor-exports` in the per-user data folder,
+   * never beside the evidence. `path` is what the auditor opened: dbPath itself, or the bundle read into dbPath.
+   */
+  readOnly?: { source: ReadOnlySource; path: string; fingerprint?: string | null; bundle?: BundleIdentity | null };
 }
 
 export type Unsubscribe = () => void;
@@ -48,6 +55,13 @@ export interface Core extends Handlers {
   /** Resolves when the given sync run has ended (used by the CLI, which runs in the foreground). */
   waitForRun(runId: number): Promise<void>;
   importFiles(paths: string[], options?: { connection?: string; dateFormat?: string }): Promise<ImportFileResult[]>;
+  /**
+   * Turns a file the user picked (desktop file dialog, browser-mode upload) into the opaque reference the contract's
+   * file methods take. Only the trusted side of a transport calls it; the renderer never sends a path.
+   */
+  acceptFile(path: string, displayName: string): string;
   /** Cancels running syncs, waits for them to record their end, then closes the cache. */
   close(): Promise<void>;
+  /** The folder exports are written to (the browser-mode server downloads from it). */
+  readonly exportDir: string;
 }

@@ -5,9 +5,12 @@ import type { Result } from '../shared/result.ts';
 import { METHODS } from '../shared/schemas.ts';
 import { isTrustedSenderUrl } from './app-origin.ts';
 
-/** The part of an IpcMainInvokeEvent the sender check reads; Electron's event satisfies it. */
+/**
+ * The part of an IpcMainInvokeEvent the sender check reads; Electron's event satisfies it. `senderFrame` is null once
+ * the frame has gone; `parent` is null for a main frame and the embedding frame for a subframe.
+ */
 export interface InvokeEventLike {
-  senderFrame: { url: string } | null;
+  senderFrame: { url: string; parent: unknown } | null;
 }
 
 /** The part of Electron's ipcMain used here, so the registration can be exercised with an in-memory stand-in. */
@@ -16,9 +19,13 @@ export interface IpcMainLike {
   removeHandler(channel: string): void;
 }
 
-/** The default sender check: the calling frame must still be showing the console's own app:// origin. */
+/**
+ * The default sender check: the calling frame must be a main frame (an iframe, even one of the console's own origin,
+ * never calls the core) still showing the console's own app:// origin.
+ */
 export function isAppFrame(event: InvokeEventLike): boolean {
-  return event.senderFrame !== null && isTrustedSenderUrl(event.senderFrame.url);
+  const frame = event.senderFrame;
+  return frame !== null && frame.parent === null && isTrustedSenderUrl(frame.url);
 }
 
 /**

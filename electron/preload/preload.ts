@@ -1,13 +1,23 @@
 import { contextBridge, ipcRenderer } from 'electron';
 import type { IpcRendererEvent } from 'electron';
-import { BRIDGE_KEY, eventChannel, invokeChannel } from '../shared/contract.ts';
-import type { Bridge } from '../shared/contract.ts';
+import { BRIDGE_KEY, PICK_FILE_CHANNEL, SAVE_EXPORTS_CHANNEL, eventChannel, invokeChannel } from '../shared/contract.ts';
+import type { Bridge, DialogBridge } from '../shared/contract.ts';
+import type { Result } from '../shared/result.ts';
 
 /**
- * The sandboxed preload: the page gets `window.stackmeter` with one generic invoke and one event subscription, never
- * ipcRenderer itself nor Electron's event objects. Main checks the sender and the arguments of every call.
+ * The sandboxed preload: the page gets `window.stackmeter` with one generic invoke, one event subscription and the two
+ * native file dialogs, never ipcRenderer itself nor Electron's event objects. Main checks the sender and the arguments
+ * of every call.
  */
-const bridge: Bridge = {
+
+/** A dialog's answer, or a rejection carrying main's sentence (the console shows it like any failed call). */
+async function dialog<T>(channel: string, argument: unknown): Promise<T> {
+  const result = await ipcRenderer.invoke(channel, argument) as Result<T>;
+  if (result.ok) return result.value;
+  throw new Error(result.error.message);
+}
+
+const bridge: Bridge & DialogBridge = {
   invoke: async (method, args) => {
     try {
       return await ipcRenderer.invoke(invokeChannel(method), args);
@@ -25,6 +35,8 @@ const bridge: Bridge = {
       ipcRenderer.removeListener(channel, relay);
     };
   },
+  pickFile: (accept) => dialog(PICK_FILE_CHANNEL, accept),
+  saveExports: (fileNames) => dialog(SAVE_EXPORTS_CHANNEL, fileNames),
 };
 
 contextBridge.exposeInMainWorld(BRIDGE_KEY, bridge);

@@ -8,11 +8,12 @@ import { pipeline } from 'node:stream/promises';
 import { createDispatcher } from '../core/dispatch.ts';
 import type { Dispatch } from '../core/dispatch.ts';
 import type { Core, Logger } from '../core/types.ts';
-import { API_PREFIX, EVENT_NAMES, EVENTS_PATH, EXPORTS_PATH } from '../shared/contract.ts';
+import { API_PREFIX, EVENT_NAMES, EVENTS_PATH, EXPORTS_PATH, UPLOADS_PATH } from '../shared/contract.ts';
 import { CONTENT_SECURITY_POLICY } from '../shared/csp.ts';
-import type { ErrorInfo, Result } from '../shared/result.ts';
+import { StackmeterError, toErrorInfo, type ErrorInfo, type Result } from '../shared/result.ts';
 import { hasBearerToken, isLoopbackHost, newLaunchToken } from './request-guards.ts';
 import { contentTypeFor, resolveStaticPath } from './static-files.ts';
+import { createUploadStore } from './uploads.ts';
 
 export interface ServerOptions {
   core: Core;
@@ -64,6 +65,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   const staticDir = resolve(options.staticDir);
   const dispatch = createDispatcher(core, log);
   const eventStreams = new Set<ServerResponse>();
+  const uploads = await createUploadStore((path, name) => core.acceptFile(path, name));
   let port = 0;
 
   const server = createServer((req, res) => {
@@ -112,6 +114,17 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       return;
     }
     if (req.method !== 'POST') return methodNotAllowed(res, 'POST');
+    if (pathname === UPLOADS_PATH) {
+      const name = new URL(req.url ?? '/', `http://${HOST}`).searchParams.get('name');
+      try {
+        sendJson(res, 200, { ok: true, value: await uploads.receive(req, name) });
+      } catch (err) {
+        res.setHeader('Connection', 'close');
+        sendJson(res, err instanceof StackmeterError && err.code === 'INVALID_ARGUMENT' ? 413 : 400,
+          { ok: false, error: toErrorInfo(err) });
+      }
+      return;
+    }
     await answerCall(req, res, pathname.slice(API_PREFIX.length), dispatch);
   }
 
@@ -175,7 +188,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     close: () =>
       new Promise<void>((resolveClose, rejectClose) => {
         for (const stream of eventStreams) stream.end();
-        server.close((err) => (err ? rejectClose(err) : resolveClose()));
+        server.close((err) => (err ? rejectClose(err) : uploads.close().then(resolveClose, rejectClose)));
         server.closeAllConnections();
       }),
   };
@@ -205,18 +218,23 @@ async function answerCall(req: IncomingMessage, res: ServerResponse, encodedMeth
 
 /** The only names the core gives exports; nothing else (no other file, no path) can be asked for. */
 const EXPORT_FILE_NAME = new RegExp('^stackmeter-(?:usage-[0-9-]+|chargeback-[0-9-]+|adjustments-[0-9-]+'
+  + '|audit-trail-[0-9-]+'
+  + '|capacity-[a-z0-9-]+'
   + '|rate-card-[a-z0-9-]+'
-  + '|statement-[A-Za-z0-9-]+(?:\\.focus)?)\\.(csv|xlsx|pdf|json)$');
+  + '|statement-[A-Za-z0-9-]+(?:\\.focus)?)\\.(csv|xlsx|pdf|json)$'
+  + '|^stackmeter-bundle-[0-9-]+\\.(smb)$');
 const EXPORT_CONTENT_TYPES: Record<string, string> = {
   csv: 'text/csv; charset=utf-8',
   xlsx: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
   pdf: 'application/pdf',
   json: 'application/json; charset=utf-8',
+  smb: 'application/octet-stream',
 };
 
 /** Sends one export file as a download, or 404 when the name is not an export's or no such file exists. */
 async function sendExport(res: ServerResponse, exportDir: string | undefined, fileName: string): Promise<void> {
-  const extension = EXPORT_FILE_NAME.exec(fileName)?.[1];
+  const match = EXPORT_FILE_NAME.exec(fileName);
+  const extension = match?.[1] ?? match?.[2];
   const path = exportDir === undefined || extension === undefined ? null : join(exportDir, fileName);
   const size = path === null ? null : await stat(path).then((info) => (info.isFile() ? info.size : null), () => null);
   if (path === null || extension === undefined || size === null) {

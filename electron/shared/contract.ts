@@ -9,6 +9,7 @@ import type {
   ExploreQuery,
   ExportFormat,
   ExportResult,
+  ImportFileResult,
   MeterDetail,
   MeterDetailQuery,
   MeterOverride,
@@ -33,6 +34,14 @@ import type {
   ChargebackExportFormat, ChargebackLinesPage, ChargebackQuery, ChargebackResult, PdfLayout, ReplayResult,
   StatementDocument, StatementExportFormat, StatementInput, StatementSummary, WhatIfOther, WhatIfResult,
 } from './chargeback.ts';
+import type { AuditExportFormat } from './auditor.ts';
+import type {
+  BundleExportInput, BundleExportResult, BundleImportResult, BundleKeyInfo, BundleVerification, TrustedKey,
+} from './bundles.ts';
+import type {
+  CapacityExportFormat, CapacityModel, CapacityQuery, CapacityReport, FabricCapacity, RecoveryDraftInput,
+  StoredCapacityModel,
+} from './capacity.ts';
 import type {
   Adjustment, AdjustmentsImportResult, AuditEntry, AuditVerification, RateCard, RateCardDraft, RateCardInput,
   RateCardSummary, SavedDraft,
@@ -110,6 +119,12 @@ export interface StackmeterApi {
   /** Recomputes the audit log's hash chain and names the first entry that does not verify. */
   'audit:verify'(): AuditVerification;
   /**
+   * Writes the whole audit trail to the exports folder for printing or review: PDF (the chain verdict and what was
+   * opened on the first page, then every entry) or CSV (every entry with its details and hashes). Audited, except in
+   * auditor mode.
+   */
+  'audit:export'(format: AuditExportFormat): ExportResult;
+  /**
    * A period's usage rated with a stored card and the stored adjustments, in rows per tenant, subscription, resource
    * group, tag value or meter that add up to the total; unrated usage counted apart, never priced.
    */
@@ -139,12 +154,73 @@ export interface StackmeterApi {
    * its lines and totals, or FOCUS 1.2 CSV. Audited with the files and the statement's hash.
    */
   'statements:export'(id: string, format: StatementExportFormat, pdfLayout?: PdfLayout): ExportResult[];
+  /** Every stored capacity model, by stamp. */
+  'capacity:models'(): StoredCapacityModel[];
+  /** The capacity model of a stamp; null when it has none yet. */
+  'capacity:get'(stamp: string): StoredCapacityModel | null;
+  /** Adds or replaces a stamp's capacity model. Audited with the reason. */
+  'capacity:save'(model: CapacityModel, reason: string): StoredCapacityModel;
+  /** Reads the physical cores from the stamp's Microsoft.Fabric.Admin scale units and nodes; saves nothing. */
+  'capacity:readCores'(stamp: string): FabricCapacity;
+  /**
+   * A period's capacity cost, utilisation (vCPU-hours against core-hours, storage against capacity, per day),
+   * allocation to tenants with the idle line, completeness and the hash of its inputs.
+   */
+  'capacity:report'(query: CapacityQuery): CapacityReport;
+  /**
+   * A new rate card whose first draft version holds the break-even rates that recover the period's capacity cost at
+   * the target utilisation (per vCPU-hour, and per GB-month when storage bears a share). Audited.
+   */
+  'capacity:recoveryDraft'(query: CapacityQuery, input: RecoveryDraftInput): RateCard;
+  /** Writes the capacity report to the exports folder as PDF or XLSX. Audited with the report's input hash. */
+  'capacity:export'(query: CapacityQuery, format: CapacityExportFormat): ExportResult;
+  /** This installation's bundle signing key; null until the first bundle export makes it. */
+  'bundles:key'(): BundleKeyInfo | null;
+  /** The keys whose bundles are imported: this installation's own first, then those trusted by name. */
+  'bundles:trusted'(): TrustedKey[];
+  /** Trusts (or renames) another installation's key by its full fingerprint. Audited. Returns the trust list. */
+  'bundles:trust'(fingerprint: string, name: string): TrustedKey[];
+  /**
+   * Writes a period's signed bundle (.smb) to the exports folder: usage records, stamps, subscriptions, meters and
+   * overrides, published rate card versions, finalized statements and the whole audit log. Makes the signing key on
+   * first use. Audited.
+   */
+  'bundles:export'(input: BundleExportInput): BundleExportResult;
+  /** Every check of a bundle the console picked (see UPLOADS_PATH below), against this installation's trust list. */
+  'bundles:verify'(fileRef: string): BundleVerification;
+  /**
+   * Imports a bundle whole or not at all: refused naming the failed check and entry. An untrusted signer is refused
+   * unless `trustFingerprint` is its fingerprint, which trusts it (audited). Audited with the counts.
+   */
+  'bundles:import'(fileRef: string, trustFingerprint?: string): BundleImportResult;
+  /** Imports usage files the console picked (saved API pages, usage summary CSVs, ConvertTo-Json), each whole. */
+  'usage:import'(fileRefs: string[], options?: { connection?: string; dateFormat?: string }): ImportFileResult[];
 }
 
 /** The file formats rate cards import from and export to. */
 export type RateCardFileFormat = 'json' | 'csv';
 
 export type Method = keyof StackmeterApi;
+
+/**
+ * Every method that changes the cache (or starts something that does): auditor mode refuses exactly these, up front,
+ * with READ_ONLY. A method added to the contract that writes must be added here; the read-only core test runs every
+ * other method on a read-only SQLite file, where a write would fail.
+ */
+export const MUTATING_METHODS = [
+  'connections:add', 'connections:remove', 'sync:start', 'sync:cancel', 'meters:override', 'meters:importOverrides',
+  'rates:create', 'rates:saveDraft', 'rates:deleteDraft', 'rates:publish', 'rates:import',
+  'adjustments:save', 'adjustments:remove', 'adjustments:import',
+  'statements:create', 'statements:finalize', 'statements:correct',
+  'capacity:save', 'capacity:recoveryDraft',
+  // An export makes the signing key on first use; an import and trusting a key change the cache.
+  'bundles:trust', 'bundles:export', 'bundles:import', 'usage:import',
+] as const satisfies readonly Method[];
+export type MutatingMethod = (typeof MUTATING_METHODS)[number];
+
+export function isMutatingMethod(method: Method): method is MutatingMethod {
+  return (MUTATING_METHODS as readonly Method[]).includes(method);
+}
 export type Args<M extends Method> = Parameters<StackmeterApi[M]>;
 export type Returns<M extends Method> = ReturnType<StackmeterApi[M]>;
 
@@ -177,6 +253,20 @@ export interface Bridge {
 export const BRIDGE_KEY = 'stackmeter';
 
 /**
+ * The desktop app's native file dialogs, which the preload adds to the bridge (browser mode has none): `pickFile(accept)`
+ * opens an open dialog in main for the extensions of an HTML accept list (".smb", ".json,.csv") and answers the
+ * PickedFile main registered with the core, or null when cancelled; `saveExports(fileNames)` offers a "Save as" dialog
+ * (a folder for several files) for files an export wrote to the exports folder and copies them there. Main answers both
+ * with a Result envelope and checks the sender as for contract calls.
+ */
+export interface DialogBridge {
+  pickFile(accept: string): Promise<PickedFile | null>;
+  saveExports(fileNames: string[]): Promise<{ saved: string[] } | null>;
+}
+export const PICK_FILE_CHANNEL = 'stackmeter-dialog:pick-file';
+export const SAVE_EXPORTS_CHANNEL = 'stackmeter-dialog:save-exports';
+
+/**
  * Browser mode speaks the same contract over HTTP on 127.0.0.1:
  * - `POST /api/<method>` with body `{"args": [...]}` answers 200 with a `Result` envelope;
  * - `GET /api/events` answers a `text/event-stream` of `event: <EventName>` / `data: <json>` messages;
@@ -187,6 +277,20 @@ export const API_PREFIX = '/api/';
 export const EVENTS_PATH = '/api/events';
 /**
  * `GET /api/exports/<fileName>` downloads a file that `usage:export`, `rates:export`, `adjustments:export`,
- * `chargeback:export` or `statements:export` wrote (same token; only export file names).
+ * `chargeback:export`, `statements:export`, `audit:export`, `capacity:export` or `bundles:export` wrote (same token; only
+ * export file names).
  */
 export const EXPORTS_PATH = '/api/exports/';
+/**
+ * `POST /api/uploads?name=<file name>` (same token) streams the raw body (up to UPLOAD_MAX_BYTES) into a private
+ * uploads folder and answers `{ fileRef, name, bytes }`. The fileRef is what `bundles:verify`, `bundles:import` and
+ * `usage:import` take: the console never sends a path. (The desktop app's file dialog returns a fileRef too.)
+ */
+export const UPLOADS_PATH = '/api/uploads';
+export const UPLOAD_MAX_BYTES = 2 * 1024 * 1024 * 1024;
+/** What an upload (or the desktop app's file dialog) answers. */
+export interface PickedFile {
+  fileRef: string;
+  name: string;
+  bytes: number;
+}

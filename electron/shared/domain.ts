@@ -2,6 +2,7 @@
  * Domain types shared by the core, the transports and the renderer. Plain data only: every value here crosses IPC or
  * HTTP as JSON. Times are ISO-8601 UTC strings ending in `Z`; quantities and money are decimal strings, never floats.
  */
+import type { ReadOnlyInfo } from './auditor.ts';
 import type { ErrorCode } from './result.ts';
 
 export type Granularity = 'Hourly' | 'Daily';
@@ -261,6 +262,8 @@ export interface AppInfo {
   dbPath: string;
   /** True in the desktop app, where credentials can be stored encrypted by the operating system. */
   canProtectSecrets: boolean;
+  /** Auditor mode: what was opened read-only; null when the cache is open normally. */
+  readOnly: ReadOnlyInfo | null;
 }
 
 export interface OverviewQuery {

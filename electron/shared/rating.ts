@@ -431,7 +431,11 @@ export type AuditAction =
   | 'statement.finalize'
   | 'statement.correct'
   | 'statement.replay'
-  | 'export';
+  | 'capacity-model.save'
+  | 'export'
+  | 'bundle.key-create'
+  | 'bundle.trust'
+  | 'bundle.import';
 
 /**
  * One entry of the append-only audit log. `hash` is the SHA-256 (hex) of the canonical JSON of every other field

@@ -11,6 +11,7 @@ export type ErrorCode =
   | 'BAD_INPUT' // an imported file is malformed
   | 'CANCELLED'
   | 'FORBIDDEN' // wrong sender, missing launch token
+  | 'READ_ONLY' // auditor mode: the cache is opened read-only and nothing may change it
   | 'INTERNAL';
 
 export interface ErrorInfo {

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { AUDIT_EXPORT_FORMATS, type AuditExportFormat } from './auditor.ts';
 import type { Args, Method } from './contract.ts';
 import {
   CHARGEBACK_EXPORT_FORMATS, CHARGEBACK_GROUPINGS, STATEMENT_EXPORT_FORMATS, type ChargebackExportFormat,
@@ -287,7 +288,66 @@ const pdfLayout = z.enum(['per-tenant', 'combined']);
 
 const statementId = z.string().trim().regex(/^ST-\d{6}-\d{4,}(-C\d+)?$/, 'is not a statement ID such as ST-202610-0001');
 
+// --- Capacity model and report --------------------------------------------------------------------------------------
+// The shape and the simple ranges are checked here, each failure naming its field; the core checks what needs
+// arithmetic (the term's order, a name left empty after trimming) with the same field names.
+
+/** Money, prices and capacities of the capacity model: zero or more, as text, never a float. */
+const amountText = z.string().max(40, 'is longer than 40 characters')
+  .regex(/^\d+(\.\d+)?$/, 'is not an amount of zero or more written as text, such as "1200.50"');
+const coreCount = z.number({ error: 'is not a number of cores' }).int('is not a whole number of cores')
+  .min(1, 'must be at least 1 core').max(1_000_000, 'is more than 1,000,000 cores');
+
+export const capacityModelSchema = z.object({
+  stamp: name,
+  physicalCores: coreCount,
+  coresSource: z.enum(['fabric', 'manual']),
+  coresNote: z.string().trim().max(1000, 'is longer than 1,000 characters').optional(),
+  currency: currencyCode,
+  term: z.object({ from: dateText, to: dateText }).strict(),
+  basePricePerCoreYear: amountText,
+  addOns: z.array(z.object({
+    name: label(100), pricePerCoreYear: amountText, cores: coreCount.optional(),
+  }).strict()).max(50, 'holds more than 50 add-ons'),
+  otherYearlyCosts: z.array(z.object({ label: label(100), amount: amountText }).strict())
+    .max(100, 'holds more than 100 costs'),
+  storageCapacityGB: amountText.optional(),
+}).strict()
+  .refine((m) => m.coresSource !== 'manual' || (m.coresNote ?? '').trim() !== '',
+    { message: 'is required when the cores are entered by hand: say where the figure comes from', path: ['coresNote'] })
+  .refine((m) => m.term.to >= m.term.from, { message: 'must not be before term.from', path: ['term', 'to'] });
+
+const capacityBasisSchema = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('vcpu') }).strict(),
+  z.object({
+    kind: z.literal('mix'),
+    weights: z.record(meterId, amountText)
+      .refine((w) => Object.keys(w).length > 0, 'needs at least one meter')
+      .refine((w) => Object.keys(w).length <= 100, 'holds more than 100 meters'),
+  }).strict(),
+  z.object({ kind: z.literal('even') }).strict(),
+]);
+
+export const capacityQuerySchema = z.object({
+  stamp: name,
+  period: z.object({ from: dateText, to: dateText }).strict(),
+  basis: capacityBasisSchema,
+  granularity: granularity.optional(),
+}).strict();
+
+export const recoveryDraftInputSchema = z.object({
+  targetUtilisation: amountText,
+  computeShare: amountText.optional(),
+  rateCardName: label(100),
+}).strict();
+
 type ArgSchemas = { [M in Method]: z.ZodType<Args<M>> };
+
+/** An opaque reference to a file the console picked (file-refs.ts); never a path. */
+const fileRef = z.string().regex(/^file-[0-9a-f]{32}$/, 'is not a file reference');
+/** A key fingerprint as a person may paste it: 64 hex digits, colons and spaces allowed. */
+const fingerprint = z.string().trim().max(200, 'is longer than 200 characters')
+  .regex(/^[0-9A-Fa-f:\s]+$/, 'is not a key fingerprint (hexadecimal digits)');
 
 export const argSchemas: ArgSchemas = {
   'app:info': z.tuple([]),
@@ -328,6 +388,7 @@ export const argSchemas: ArgSchemas = {
   'adjustments:export': z.tuple([]),
   'audit:list': z.tuple([offset, blockSize]),
   'audit:verify': z.tuple([]),
+  'audit:export': z.tuple([z.enum(AUDIT_EXPORT_FORMATS as [AuditExportFormat, ...AuditExportFormat[]])]),
   'chargeback:run': z.tuple([chargebackQuerySchema]),
   'chargeback:lines': z.tuple([chargebackQuerySchema, z.string().trim().min(1, 'is required').max(1000), offset,
     blockSize]),
@@ -343,6 +404,22 @@ export const argSchemas: ArgSchemas = {
   'statements:correct': z.tuple([statementId, reason]),
   'statements:export': z.tuple([statementId,
     z.enum(STATEMENT_EXPORT_FORMATS as [StatementExportFormat, ...StatementExportFormat[]]), pdfLayout.optional()]),
+  'capacity:models': z.tuple([]),
+  'capacity:get': z.tuple([name]),
+  'capacity:save': z.tuple([capacityModelSchema, reason]),
+  'capacity:readCores': z.tuple([name]),
+  'capacity:report': z.tuple([capacityQuerySchema]),
+  'capacity:recoveryDraft': z.tuple([capacityQuerySchema, recoveryDraftInputSchema]),
+  'capacity:export': z.tuple([capacityQuerySchema, z.enum(['pdf', 'xlsx'])]),
+  'bundles:key': z.tuple([]),
+  'bundles:trusted': z.tuple([]),
+  'bundles:trust': z.tuple([fingerprint, label(120)]),
+  'bundles:export': z.tuple([z.object({ period: usagePeriodSchema, stamps: z.array(name).max(100).optional() }).strict()]),
+  'bundles:verify': z.tuple([fileRef]),
+  'bundles:import': z.tuple([fileRef, fingerprint.optional()]),
+  'usage:import': z.tuple([z.array(fileRef).min(1, 'is empty').max(100),
+    z.object({ connection: name.optional(), dateFormat: z.string().trim().min(1).max(40).optional() }).strict()
+      .optional()]),
 };
 
 export const METHODS = Object.keys(argSchemas) as Method[];

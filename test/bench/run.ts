@@ -10,6 +10,7 @@ import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { openCache } from '../../electron/core/cache/open.ts';
 import type { SyncRunRow } from '../../electron/shared/domain.ts';
+import { capacityBench, capacityMethod, type CapacityBench } from './capacity.ts';
 import { chargebackBench, chargebackMethod, type ChargebackBench } from './chargeback.ts';
 import { cacheDir, ensureBigCache, MONTH, SEED as CACHE_SEED, type BigCache } from './big-cache.ts';
 import { openDuckBaseline, queryRows, type DuckBaseline } from './duckdb.ts';
@@ -187,7 +188,7 @@ async function memoryBench(options: BenchOptions, dir: string, rss: RssSampler):
 }
 
 function queryNotes(options: BenchOptions, cache: BigCache, duck: DuckBaseline, duckVersion: string, bench: QueryBench,
-  charge: ChargebackBench, load: number, seconds: number): string {
+  charge: ChargebackBench, capacity: CapacityBench, load: number, seconds: number): string {
   const f = bench.facts;
   const mib = (bytes: number) => `${(bytes / 2 ** 20).toFixed(0)} MiB`;
   const rollups = f.rollups.map((r) => `${r.table} ${count(r.rows)}`).join(', ');
@@ -217,17 +218,19 @@ function queryNotes(options: BenchOptions, cache: BigCache, duck: DuckBaseline, 
       'through @duckdb/node-api in this process, its time including the rows read into JS. "vs DuckDB" is our ' +
       `median over DuckDB's (below 1: faster). "p95 < target": whether the 95th percentile is under the row's ` +
       `target (${targetText(TARGET_MS)} for the console's queries, ${targetText(charge.result.targetMs)} for the ` +
-      'chargeback). The ' +
+      `chargeback, ${targetText(capacity.result.targetMs)} for the capacity report). The ` +
       'explorer groups a query once into a TEMP table and reads later blocks from it: its "first block" runs each ' +
       'time on a fresh connection (opened untimed), "again" and "second block" on the connection that kept it. ' +
       `Whole run ${seconds.toFixed(0)} s.`,
     chargebackMethod(charge),
+    capacityMethod(capacity),
     '- Checks: each answer of ours was compared with DuckDB\'s before its time was kept (a mismatch fails the run):',
-    ...results(bench, charge).map((r) => `  - ${r.name}: ${r.agreement}`),
+    ...results(bench, charge, capacity).map((r) => `  - ${r.name}: ${r.agreement}`),
   ].join('\n');
 }
 
-const results = (bench: QueryBench, charge: ChargebackBench): QueryResult[] => [...bench.results, charge.result];
+const results = (bench: QueryBench, charge: ChargebackBench, capacity: CapacityBench): QueryResult[] =>
+  [...bench.results, charge.result, capacity.result];
 
 /** The console's queries on a big cache beside DuckDB on the same rows; returns the RESULTS.md section. */
 async function queryBench(options: BenchOptions, records: number): Promise<string> {
@@ -238,6 +241,7 @@ async function queryBench(options: BenchOptions, records: number): Promise<strin
   const duck = await openDuckBaseline(cache, say);
   let bench: QueryBench;
   let charge: ChargebackBench;
+  let capacity: CapacityBench;
   let duckVersion: string;
   try {
     duckVersion = String((await queryRows(duck.connection, 'SELECT version() AS v'))[0]?.v);
@@ -247,6 +251,8 @@ async function queryBench(options: BenchOptions, records: number): Promise<strin
       bench = await runQueries(db, cache, duck, options.queryRuns, say);
       say('  chargeback of the month by tenant');
       charge = await chargebackBench(db, cache, duck, options.queryRuns, say);
+      say('  capacity report of the month');
+      capacity = await capacityBench(db, cache, duck, options.queryRuns, say);
     } finally {
       db.close();
     }
@@ -254,8 +260,8 @@ async function queryBench(options: BenchOptions, records: number): Promise<strin
     duck.close();
   }
   const seconds = (performance.now() - started) / 1000;
-  const table = renderQueryTable(results(bench, charge));
-  const notes = queryNotes(options, cache, duck, duckVersion, bench, charge, load, seconds);
+  const table = renderQueryTable(results(bench, charge, capacity));
+  const notes = queryNotes(options, cache, duck, duckVersion, bench, charge, capacity, load, seconds);
   console.log(`\n${table}\n\n${notes}\n`);
   const label = options.size === 'custom' ? 'queries (custom size)' : options.size === 'quick' ? 'queries (quick)'
     : 'queries';

@@ -22,7 +22,7 @@ function createTestCore() {
   const listeners = new Map<EventName, Set<(payload: unknown) => void>>();
   const core: Core = {
     ...unusedHandlers(),
-    'app:info': () => ({ version: '9.9.9-test', dbPath: '/tmp/test.sqlite', canProtectSecrets: false }),
+    'app:info': () => ({ version: '9.9.9-test', dbPath: '/tmp/test.sqlite', canProtectSecrets: false, readOnly: null }),
     'connections:list': () => connections,
     'connections:add': (input) => {
       const row: ConnectionRow = {
@@ -62,7 +62,9 @@ function createTestCore() {
     },
     waitForRun: async () => undefined,
     importFiles: async () => [],
+    acceptFile: () => { throw new Error('acceptFile is not used by this test'); },
     close: async () => undefined,
+    exportDir: '/tmp/exports',
   };
   return {
     core,
@@ -175,7 +177,7 @@ describe('contract calls', () => {
     expect(answer.status).toBe(200);
     expect(answer.headers['cache-control']).toBe('no-store');
     expect(JSON.parse(answer.body)).toEqual({
-      ok: true, value: { version: '9.9.9-test', dbPath: '/tmp/test.sqlite', canProtectSecrets: false },
+      ok: true, value: { version: '9.9.9-test', dbPath: '/tmp/test.sqlite', canProtectSecrets: false, readOnly: null },
     });
   });
 

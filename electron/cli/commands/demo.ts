@@ -23,6 +23,13 @@ const REPO = fileURLToPath(new URL('../../../', import.meta.url));
  * browser console; elsewhere says why it did not.
  */
 function openDesktopWindow(ctx: CliContext): void {
+  if (process.versions.electron !== undefined) {
+    // The installed app's own CLI (`stackmeter` runs the app with --cli): the app is here, but it is not this process's
+    // business to open a window beside a command line.
+    ctx.err('Desktop window: start Stackmeter from your applications and open this cache, or use the console address '
+      + 'below.');
+    return;
+  }
   const binary = electronBinary();
   if (!binary) {
     ctx.err('Desktop window: Electron\'s binary is not installed on this machine; use the console address below.');

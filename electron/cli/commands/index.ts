@@ -2,7 +2,15 @@ import type { Command } from '../command.ts';
 import {
   adjustmentsExportCommand, adjustmentsImportCommand, adjustmentsListCommand, adjustmentsRemoveCommand,
 } from './adjustments.ts';
+import {
+  bundleExportCommand, bundleImportCommand, bundleKeyCommand, bundleTrustCommand, bundleTrustedCommand,
+  bundleVerifyCommand,
+} from './bundle.ts';
 import { auditListCommand, auditVerifyCommand } from './audit.ts';
+import { auditExportCommand, auditOpenCommand, statementsVerifyCommand } from './auditor.ts';
+import {
+  capacityRecoverCommand, capacityReportCommand, capacitySetCommand, capacityShowCommand,
+} from './capacity.ts';
 import { chargebackCommand } from './chargeback.ts';
 import { connectAddCommand, connectListCommand, connectRemoveCommand } from './connect.ts';
 import { demoCommand } from './demo.ts';
@@ -45,14 +53,27 @@ export const COMMANDS: Command[] = [
   adjustmentsExportCommand,
   adjustmentsRemoveCommand,
   chargebackCommand,
+  capacitySetCommand,
+  capacityShowCommand,
+  capacityReportCommand,
+  capacityRecoverCommand,
   statementsListCommand,
   statementsCreateCommand,
   statementsFinalizeCommand,
   statementsReplayCommand,
+  statementsVerifyCommand,
   statementsCorrectCommand,
   statementsExportCommand,
   auditVerifyCommand,
   auditListCommand,
+  auditExportCommand,
+  auditOpenCommand,
+  bundleExportCommand,
+  bundleVerifyCommand,
+  bundleImportCommand,
+  bundleKeyCommand,
+  bundleTrustCommand,
+  bundleTrustedCommand,
   serveCommand,
   simulateCommand,
 ];

@@ -12,9 +12,10 @@
  *
  *   record = u16 name length | name (UTF-8) | u64 stored length | stored bytes
  *
- * Entries hold JSON or NDJSON (one JSON value per line, each line ending in "\n"): usage.ndjson, subscriptions.ndjson,
- * meters.json, rate-cards.json, statements.ndjson and audit.ndjson. audit.ndjson is required: the whole audit log,
- * one AuditEntry per line in seq order from seq 1, so that its hash chain verifies from the zero hash.
+ * Entries hold JSON or NDJSON (one JSON value per line, each line ending in "\n"): usage.ndjson, stamps.ndjson,
+ * subscriptions.ndjson, meters.json, rate-cards.json, statements.ndjson and audit.ndjson (export.ts describes them).
+ * audit.ndjson is required: the whole audit log, one AuditEntry per line in seq order from seq 1, so that its hash
+ * chain verifies from the zero hash.
  *
  * Entry records are stored as raw deflate (RFC 1951). The manifest lists, for every entry, its name, its length and
  * the SHA-256 of its UNCOMPRESSED bytes: what is hashed and signed is what gets imported, so a verdict never depends
@@ -39,7 +40,8 @@ export const ENTRY_COMPRESSION = 'deflate-raw';
 
 /** The entries a full export writes; any other well-named entry is carried as well. */
 export const STANDARD_ENTRY_NAMES = [
-  'usage.ndjson', 'subscriptions.ndjson', 'meters.json', 'rate-cards.json', 'statements.ndjson', AUDIT_NAME,
+  'usage.ndjson', 'stamps.ndjson', 'subscriptions.ndjson', 'meters.json', 'rate-cards.json', 'statements.ndjson',
+  AUDIT_NAME,
 ] as const;
 
 /** A SHA-256 digest (of an entry, a key or an audit entry) as the bundle writes it: lower-case hex. */

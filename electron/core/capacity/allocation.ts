@@ -1,5 +1,5 @@
 import { currencyMinorUnits, RatingDecimal, splitExactly } from '../rating/index.ts';
-import type { CostAmount, TenantVcpuHours } from './types.ts';
+import type { Allocation, AllocationLine, CostAmount, TenantVcpuHours } from './types.ts';
 import { compareText } from '../rating/usage.ts';
 import { checkedTenants } from './consumption.ts';
 import { invalid, money, nonNegative, positive, text, type Dec } from './values.ts';
@@ -28,25 +28,7 @@ export type AllocationBasis =
   }
   | { kind: 'even'; tenants: string[] };
 
-export interface AllocationLine {
-  tenantId: string;
-  /** The tenant's share of the cost (0 to 1) before rounding, full precision. */
-  share: string;
-  amount: string;
-}
-
-export interface Allocation {
-  currency: string;
-  basis: AllocationBasis['kind'];
-  /** The cost allocated: tenant lines plus the idle line add up to it exactly. */
-  total: string;
-  /** In tenant ID order. */
-  lines: AllocationLine[];
-  /** The idle / unallocated share: capacity that no tenant used, or cost that the chosen basis does not explain. */
-  idle: { share: string; amount: string };
-  /** Why part of the cost is unallocated or why there is no idle line, in words for the report. */
-  notes: string[];
-}
+export type { Allocation, AllocationLine };
 
 /** What splitExactly splits by: only proportions matter, so vCPU-hours are used as they are (no division). */
 interface Weights {

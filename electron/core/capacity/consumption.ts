@@ -1,7 +1,7 @@
 import { RatingDecimal } from '../rating/index.ts';
 import { isDateText } from '../rating/calendar.ts';
 import { compareText } from '../rating/usage.ts';
-import type { CapacityPeriod, TenantVcpuHours } from './types.ts';
+import type { CapacityPeriod, DailyUtilisation, Ratio, TenantVcpuHours, Utilisation } from './types.ts';
 import { invalid, nonNegative, periodDays, positive, text, wholeCores, type Dec } from './values.ts';
 
 /** Percentages are shown with two decimals; ratios keep full precision for further arithmetic. */
@@ -15,6 +15,8 @@ export type ComputeCapacity =
   | { availableCoreHours: string }
   | { cores: number; period: CapacityPeriod };
 
+export type { DailyUtilisation, Ratio, Utilisation };
+
 export interface UtilisationInput {
   capacity: ComputeCapacity;
   /** vCPU-hours of tenant VMs per tenant (one entry per tenant). */
@@ -22,25 +24,6 @@ export interface UtilisationInput {
   /** Storage used (average over the period) and the storage capacity, in GB; both or neither. */
   storageUsedGB?: string;
   storageCapacityGB?: string;
-}
-
-export interface Ratio {
-  /** used / capacity, full precision (may be above 1 when vCPUs are overcommitted). */
-  ratio: string;
-  /** ratio × 100, rounded half-up to two decimals, for display. */
-  percent: string;
-}
-
-export interface Utilisation {
-  availableCoreHours: string;
-  usedVcpuHours: string;
-  compute: Ratio;
-  /** max(0, 1 − compute ratio): the share of the core-hours no tenant used. */
-  idleShare: string;
-  /** True when tenants used more vCPU-hours than there are core-hours (vCPU overcommit); idleShare is then 0. */
-  overcommitted: boolean;
-  perTenant: Array<{ tenantId: string; vcpuHours: string; share: Ratio }>;
-  storage: (Ratio & { usedGB: string; capacityGB: string }) | null;
 }
 
 function ratioOf(used: Dec, capacity: Dec): Ratio {
@@ -103,12 +86,6 @@ export interface DailyVcpuHours {
   /** YYYY-MM-DD (UTC). */
   day: string;
   vcpuHours: string;
-}
-
-export interface DailyUtilisation extends Ratio {
-  day: string;
-  vcpuHours: string;
-  availableCoreHours: string;
 }
 
 /**

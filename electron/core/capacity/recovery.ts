@@ -1,7 +1,7 @@
 import { currencyMinorUnits, RatingDecimal, splitExactly } from '../rating/index.ts';
 import type { MeterRate } from '../../shared/rating.ts';
 import { meterMatchKey } from '../meters/catalog.ts';
-import type { CostAmount } from './types.ts';
+import type { CostAmount, CostRecoveryRates, RecoveryRate } from './types.ts';
 import { invalid, money, nonNegative, positive, text, type Dec } from './values.ts';
 
 /**
@@ -25,28 +25,7 @@ export interface CostRecoveryInput {
   priceDecimals?: number;
 }
 
-export interface RecoveryRate {
-  /** The break-even unit price, rounded up to priceDecimals. */
-  rate: string;
-  /** The cost this rate must recover (the compute or storage share of the cost), in minor units. */
-  cost: string;
-  /** The quantity the rate is spread over: target × capacity. */
-  billableAtTarget: string;
-  /** rate × billableAtTarget: at least cost, and less than one price step above it. */
-  recoveredAtTarget: string;
-}
-
-export interface CostRecoveryRates {
-  currency: string;
-  targetUtilisation: string;
-  computeShare: string;
-  priceDecimals: number;
-  perVcpuHour: RecoveryRate;
-  /** null when storage bears no share of the cost. */
-  perGBMonth: RecoveryRate | null;
-  /** The formula, in words, for the report. */
-  formula: string;
-}
+export type { CostRecoveryRates, RecoveryRate };
 
 /** The smallest price with `decimals` places that recovers `cost` over `quantity` units: ceil(cost / quantity). */
 function breakEven(cost: Dec, quantity: Dec, decimals: number): Dec {

@@ -8,6 +8,7 @@ import { auditExport } from '../exports/export-audit.ts';
 import { validateAdjustments } from '../rating/index.ts';
 import { listAdjustments, saveAdjustment } from './adjustments-store.ts';
 import type { Actor } from './audit-log.ts';
+import { cacheAuditSink, type AuditSink } from './audit-sink.ts';
 import { canonicalJson } from './canonical-json.ts';
 import { jsonPath, parseJsonFile, refuseImport } from './import-problems.ts';
 
@@ -94,10 +95,11 @@ export function importAdjustments(db: Database.Database, adjustments: readonly A
  * Writes every stored adjustment to the exports folder as `stackmeter-adjustments-<YYYYMMDD-HHMMSS>.json` (`-2`...
  * when taken), atomically, and records the export in the audit log. `rows`: the adjustments written.
  */
-export async function exportAdjustments(db: Database.Database, dir: string, actor: Actor): Promise<ExportResult> {
+export async function exportAdjustments(db: Database.Database, dir: string, actor: Actor,
+  audit: AuditSink = cacheAuditSink(db)): Promise<ExportResult> {
   const adjustments = listAdjustments(db);
   const base = `stackmeter-adjustments-${fileTimeStamp(actor.at)}`;
   const written = await writeExport(dir, base, 'json', (temp) => writeNewFile(temp, adjustmentsJson(adjustments)));
-  return auditExport(db, { subject: 'adjustments', details: { format: 'json', adjustments: adjustments.length } },
+  return auditExport(audit, { subject: 'adjustments', details: { format: 'json', adjustments: adjustments.length } },
     { fileName: written.fileName, path: written.path, rows: adjustments.length, bytes: written.bytes }, actor);
 }

@@ -8,6 +8,7 @@ import { auditExport } from '../exports/export-audit.ts';
 import { writeStatementFiles } from '../exports/statement-files.ts';
 import { listAdjustments } from './adjustments-store.ts';
 import type { Actor } from './audit-log.ts';
+import { cacheAuditSink, type AuditSink } from './audit-sink.ts';
 import { runChargeback } from './chargeback.ts';
 import { periodOf } from './rating-run.ts';
 import { draftStatement, getStatement } from './statements.ts';
@@ -21,6 +22,8 @@ export interface ExportTarget {
   /** The exports folder. */
   dir: string;
   actor: Actor;
+  /** Where the export entry goes; default the cache's audit log (auditor mode passes one that records nothing). */
+  audit?: AuditSink;
 }
 
 const layoutOf = (format: StatementExportFormat, pdfLayout: PdfLayout | undefined): PdfLayout | null =>
@@ -32,7 +35,7 @@ export async function exportStatement(db: Database.Database, id: string, format:
   const doc = getStatement(db, id);
   const layout = layoutOf(format, pdfLayout);
   const files = await writeStatementFiles(doc, format, { dir: target.dir, pdfLayout: layout ?? undefined });
-  return auditExport(db, {
+  return auditExport(target.audit ?? cacheAuditSink(db), {
     subject: `statement:${doc.id}`,
     details: {
       statementId: doc.id, status: doc.status, format, pdfLayout: layout, hash: doc.hash, inputHash: doc.inputHash,
@@ -69,7 +72,7 @@ export async function exportChargebackRun(db: Database.Database, query: Chargeba
   if (format === 'csv' || format === 'xlsx') {
     const result = runChargeback(db, query, listAdjustments(db));
     const file = await exportChargeback(result, format, { dir: target.dir, now: target.actor.at });
-    return auditExport(db, {
+    return auditExport(target.audit ?? cacheAuditSink(db), {
       subject: `chargeback:${result.period.from}/${result.period.to}`,
       details: {
         format, by: result.by, tagKey: result.tagKey, period: result.period, stamps: result.stamps,
@@ -81,7 +84,7 @@ export async function exportChargebackRun(db: Database.Database, query: Chargeba
   const doc = unsavedStatement(db, query, target.actor);
   const layout = layoutOf(format, pdfLayout);
   const files = await writeStatementFiles(doc, format, { dir: target.dir, pdfLayout: layout ?? undefined });
-  return auditExport(db, {
+  return auditExport(target.audit ?? cacheAuditSink(db), {
     subject: `chargeback:${doc.period.from}/${doc.period.to}`,
     details: {
       format, pdfLayout: layout, statementId: doc.id, status: 'draft (not saved)', period: doc.period,

@@ -15,6 +15,7 @@ import {
   addDraftVersion, findCurrency, isDecimalText, RatingDecimal, validateRateCard, validateRateCardVersion,
 } from '../rating/index.ts';
 import { appendAudit, type Actor } from './audit-log.ts';
+import { cacheAuditSink, type AuditSink } from './audit-sink.ts';
 import { canonicalJson } from './canonical-json.ts';
 import { jsonPath, parseJsonFile, refuseImport } from './import-problems.ts';
 import { getRateCard, insertRateCard, insertVersion } from './rate-cards.ts';
@@ -576,7 +577,7 @@ export function importRateCard(db: Database.Database, text: string, format: Rate
  * atomically, and records the export in the audit log. `rows`: meter rates written (CSV: rows, one per tier).
  */
 export async function exportRateCard(db: Database.Database, id: string, format: RateCardFileFormat,
-  version: number | undefined, dir: string, actor: Actor): Promise<ExportResult> {
+  version: number | undefined, dir: string, actor: Actor, audit: AuditSink = cacheAuditSink(db)): Promise<ExportResult> {
   const card = getRateCard(db, id);
   const chosen = format === 'csv' ? version ?? card.versions.at(-1)?.version : version;
   if (format === 'csv' && chosen === undefined) {
@@ -588,6 +589,6 @@ export async function exportRateCard(db: Database.Database, id: string, format: 
     : rateCardCsv(card, chosen!);
   const base = `stackmeter-rate-card-${card.id}${format === 'csv' ? `-v${chosen}` : ''}-${fileTimeStamp(actor.at)}`;
   const written = await writeExport(dir, base, format, (temp) => writeNewFile(temp, file.text));
-  return auditExport(db, { subject: `rate-card:${card.id}`, details: { format, version: chosen ?? null } },
+  return auditExport(audit, { subject: `rate-card:${card.id}`, details: { format, version: chosen ?? null } },
     { fileName: written.fileName, path: written.path, rows: file.rows, bytes: written.bytes }, actor);
 }

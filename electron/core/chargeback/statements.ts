@@ -5,7 +5,8 @@ import type {
 import type { RatingResult } from '../../shared/rating.ts';
 import { StackmeterError } from '../../shared/result.ts';
 import { listAdjustments } from './adjustments-store.ts';
-import { appendAudit } from './audit-log.ts';
+import { appendAudit, type Actor } from './audit-log.ts';
+import { cacheAuditSink, type AuditSink } from './audit-sink.ts';
 import { canonicalJson } from './canonical-json.ts';
 import { subscriptionLabels, tenantLabels } from './names.ts';
 import { getRateCard } from './rate-cards.ts';
@@ -256,10 +257,10 @@ StatementDocument {
  * longer matches the stored document). A correction is recomputed the way it was made: the statement recomputed now
  * minus the statement and the corrections before it. Either way the answer is whether the document would be the same
  * if it were made now; what changed since is listed, and so are the corrections made after it, which may already
- * hold those changes. With `audit`, the replay is recorded in the audit log.
+ * hold those changes. With `actor`, the replay is recorded in `audit` (the cache's log unless another sink is given).
  */
-export function replayStatement(db: Database.Database, id: string, audit?: { user: string; at: Date }):
-ReplayResult {
+export function replayStatement(db: Database.Database, id: string, actor?: Actor,
+  audit: AuditSink = cacheAuditSink(db)): ReplayResult {
   // One read transaction: the document, its baseline and the usage as of one moment.
   const { doc, recomputed } = db.transaction(() => {
     const stored = JSON.parse(readRow(db, id).document) as StatementDocument;
@@ -286,11 +287,11 @@ ReplayResult {
     corrections: correctionsOf(db, doc.correctsId ?? doc.id, true)
       .filter((c) => correctionNumber(c.id) > correctionNumber(doc.id)).map((c) => c.id),
   };
-  if (audit) {
-    appendAudit(db, {
+  if (actor) {
+    audit.record({
       action: 'statement.replay', subject: subject(doc.id), reason: null,
       details: { identical: result.identical, hash, recomputedHash, differences: differences.length },
-    }, audit.user, audit.at);
+    }, actor);
   }
   return result;
 }

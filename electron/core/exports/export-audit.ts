@@ -1,9 +1,9 @@
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { unlink } from 'node:fs/promises';
-import type Database from 'better-sqlite3';
 import type { ExportResult } from '../../shared/domain.ts';
-import { appendAudit, type Actor } from '../chargeback/audit-log.ts';
+import type { Actor } from '../chargeback/audit-log.ts';
+import type { AuditSink } from '../chargeback/audit-sink.ts';
 
 /**
  * How every export (usage, rate cards, chargeback runs, statements) enters the audit log: one 'export' entry naming
@@ -24,17 +24,17 @@ async function fileSha256(path: string): Promise<string> {
   return hash.digest('hex');
 }
 
-/** Records files just written; on failure removes them and passes the error on. */
-export async function auditExport<T extends ExportResult | ExportResult[]>(db: Database.Database, record: ExportRecord,
+/** Records files just written in `audit` (the cache's log; nowhere in auditor mode); on failure removes them. */
+export async function auditExport<T extends ExportResult | ExportResult[]>(audit: AuditSink, record: ExportRecord,
   written: T, actor: Actor): Promise<T> {
   const files: ExportResult[] = Array.isArray(written) ? written : [written];
   try {
     const described = await Promise.all(files.map(async (f) => ({
       fileName: f.fileName, rows: f.rows, bytes: f.bytes, sha256: await fileSha256(f.path),
     })));
-    appendAudit(db, {
+    audit.record({
       action: 'export', subject: record.subject, reason: null, details: { ...record.details, files: described },
-    }, actor.user, actor.at);
+    }, actor);
     return written;
   } catch (err) {
     await Promise.all(files.map((f) => unlink(f.path).catch(() => undefined)));

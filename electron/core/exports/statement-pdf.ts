@@ -325,7 +325,7 @@ async function robotoFonts(): Promise<Record<string, string>> {
  * Points pdfmake at the Roboto fonts it ships, loaded into its virtual file system, and forbids it every other file
  * and URL: a statement definition never asks for one, so anything else would be a bug or an injected reference.
  */
-async function preparePdfmake(): Promise<void> {
+export async function preparePdfmake(): Promise<void> {
   if (fontsReady) return;
   const vfs = (pdfmake as unknown as { virtualfs: { writeFileSync(name: string, data: Buffer): void } }).virtualfs;
   const fonts = await robotoFonts();

@@ -60,6 +60,17 @@ export function directoryTenants(stamp: SyntheticStamp): object {
   };
 }
 
+/** ARM's locations of a subscription: an Azure Stack Hub stamp has one region (what Get-AzLocation lists). */
+export function locations(stamp: SyntheticStamp): object {
+  return {
+    value: [{
+      id: `/subscriptions/${stamp.providerSubscriptionId}/locations/${stamp.region}`,
+      name: stamp.region,
+      displayName: stamp.region,
+    }],
+  };
+}
+
 function fabricBase(stamp: SyntheticStamp, resourceGroupCasing: 'System' | 'system'): string {
   const group = `${resourceGroupCasing}.${stamp.region}`;
   return `/subscriptions/${stamp.providerSubscriptionId}/resourceGroups/${group}/providers/` +

@@ -6,7 +6,8 @@ import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { TokenEndpoint, TokenService } from './adfs.ts';
 import {
-  directoryTenants, metadataEndpoints, providerSubscriptions, scaleUnitNodes, scaleUnits, tenantSubscriptions,
+  directoryTenants, locations, metadataEndpoints, providerSubscriptions, scaleUnitNodes, scaleUnits,
+  tenantSubscriptions,
 } from './documents.ts';
 import { FaultInjector, faultRates, type FaultProfile, type FaultRates } from './faults.ts';
 import { tenantPrincipalAnswer, type IdentityEndpoints } from './identity.ts';
@@ -317,6 +318,9 @@ function handleArm(
       return;
     case `resourcegroups/system.${region}/providers/microsoft.subscriptions.admin/directorytenants`:
       send(res, 200, JSON.stringify(directoryTenants(stamp)));
+      return;
+    case 'locations':
+      send(res, 200, JSON.stringify(locations(stamp)));
       return;
     case `${fabric}/scaleunits`:
       send(res, 200, JSON.stringify(scaleUnits(stamp)));

@@ -48,6 +48,7 @@ const METHODS: { [M in Method]: true } = {
   'adjustments:export': true,
   'audit:list': true,
   'audit:verify': true,
+  'audit:export': true,
   'chargeback:run': true,
   'chargeback:lines': true,
   'chargeback:whatIf': true,
@@ -59,6 +60,20 @@ const METHODS: { [M in Method]: true } = {
   'statements:replay': true,
   'statements:correct': true,
   'statements:export': true,
+  'capacity:models': true,
+  'capacity:get': true,
+  'capacity:save': true,
+  'capacity:readCores': true,
+  'capacity:report': true,
+  'capacity:recoveryDraft': true,
+  'capacity:export': true,
+  'bundles:key': true,
+  'bundles:trusted': true,
+  'bundles:trust': true,
+  'bundles:export': true,
+  'bundles:verify': true,
+  'bundles:import': true,
+  'usage:import': true,
 };
 
 function unwrap(result: Result<unknown>): unknown {

@@ -1,4 +1,4 @@
-import { EXPORTS_PATH } from '../../../electron/shared/contract.ts';
+import { BRIDGE_KEY, EXPORTS_PATH, type DialogBridge } from '../../../electron/shared/contract.ts';
 import type { ExportResult } from '../../../electron/shared/domain.ts';
 import { launch } from './client.ts';
 import { ApiError } from './errors.ts';
@@ -22,8 +22,15 @@ export interface DownloadOptions {
   document?: Document;
 }
 
-/** Downloads exports when the console runs in a browser; the desktop app leaves them in the exports folder. */
+/**
+ * Downloads exports when the console runs in a browser. The desktop app offers its native "Save as" dialog (a folder for
+ * several files) and copies them there; cancelled, they stay in the exports folder. True when the files were delivered.
+ */
 export async function deliverExports(results: readonly ExportResult[]): Promise<boolean> {
+  const bridge = (window as unknown as Record<string, Partial<DialogBridge> | undefined>)[BRIDGE_KEY];
+  if (typeof bridge?.saveExports === 'function') {
+    return results.length > 0 && (await bridge.saveExports(results.map((r) => r.fileName))) !== null;
+  }
   if (launch().mode !== 'browser') return false;
   for (const result of results) await downloadExport(result);
   return true;

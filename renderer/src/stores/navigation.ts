@@ -11,6 +11,8 @@ export const VIEWS = [
   { id: 'rates', label: 'Rate cards', icon: 'pi pi-tags' },
   { id: 'chargeback', label: 'Chargeback', icon: 'pi pi-wallet' },
   { id: 'statements', label: 'Statements', icon: 'pi pi-file-check' },
+  { id: 'capacity', label: 'Capacity', icon: 'pi pi-microchip' },
+  { id: 'transfer', label: 'Transfer', icon: 'pi pi-arrow-right-arrow-left' },
   { id: 'audit', label: 'Audit log', icon: 'pi pi-shield' },
 ] as const;
 

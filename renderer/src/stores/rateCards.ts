@@ -13,6 +13,7 @@ import {
   mapProblems, meterKey, rowProblems,
 } from '../components/rates/rateRows.ts';
 import { utcDate } from '../format/time.ts';
+import { useAppStore } from './app.ts';
 
 /**
  * Rate cards: the list, the card and version open in the editor, and the editor's rows (the meter catalog joined
@@ -102,7 +103,9 @@ export const useRateCardsStore = defineStore('rateCards', () => {
   const busy = ref<string | null>(null);
 
   const version = computed(() => card.value?.versions.find((v) => v.version === versionNumber.value) ?? null);
-  const editable = computed(() => version.value?.status === 'draft');
+  const app = useAppStore();
+  /** A draft, and the console is not in auditor mode (where nothing is edited: see readOnly/index.ts). */
+  const editable = computed(() => version.value?.status === 'draft' && app.readOnly === null);
 
   const clientProblems = computed(() => {
     void revision.value;

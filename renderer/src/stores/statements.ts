@@ -33,6 +33,13 @@ export const EXPORT_CHOICES: readonly ExportChoice[] = [
   { id: 'focus', format: 'focus', label: 'FOCUS', icon: 'pi pi-file-export', title: 'FOCUS 1.2 cost and usage CSV' },
 ];
 
+/** One statement's answer to "Verify all": its replay, or why it could not be replayed. */
+export interface Verification {
+  id: string;
+  replay: ReplayResult | null;
+  error: string | null;
+}
+
 /** How a replay reads: identical (green), or how many differences and whether later corrections may hold them. */
 export function replayHeadline(replay: ReplayResult): string {
   if (replay.identical) return 'Recomputed from the cache, the statement gives the same lines, totals and hash.';
@@ -56,6 +63,9 @@ export const useStatementsStore = defineStore('statements', () => {
   const replayError = ref<string | null>(null);
   /** What is being done right now, for the buttons' spinners: 'finalize', 'correct', 'replay', 'export-pdf'... */
   const busy = ref<string | null>(null);
+  /** "Verify all": one replay per finalized statement, in the list's order, as they come in; null before a run. */
+  const verifications = shallowRef<Verification[] | null>(null);
+  const verifyingAll = ref(false);
   let latestOpen = 0;
 
   async function load(): Promise<void> {
@@ -141,6 +151,29 @@ export const useStatementsStore = defineStore('statements', () => {
   }
 
   /**
+   * Replays every finalized statement (and correction), one after another, each result shown as it arrives; a
+   * statement whose replay fails says why without stopping the others. In auditor mode nothing is recorded.
+   */
+  async function verifyAll(): Promise<void> {
+    verifyingAll.value = true;
+    const results: Verification[] = [];
+    verifications.value = results;
+    try {
+      await load();
+      for (const summary of list.value.filter((s) => s.status === 'finalized')) {
+        try {
+          results.push({ id: summary.id, replay: await api['statements:replay'](summary.id), error: null });
+        } catch (err) {
+          results.push({ id: summary.id, replay: null, error: errorMessage(err) });
+        }
+        verifications.value = [...results];
+      }
+    } finally {
+      verifyingAll.value = false;
+    }
+  }
+
+  /**
    * Writes the open statement's files (a PDF per tenant or one for all, a CSV, a workbook or a FOCUS file) to the
    * exports folder; the browser downloads each, the desktop app leaves them there. Audited by the core.
    */
@@ -160,7 +193,7 @@ export const useStatementsStore = defineStore('statements', () => {
   }
 
   return {
-    list, loaded, loading, error, doc, opening, openError, replay, replayError, busy,
-    load, open, finalize, correct, runReplay, exportAs,
+    list, loaded, loading, error, doc, opening, openError, replay, replayError, busy, verifications, verifyingAll,
+    load, open, finalize, correct, runReplay, exportAs, verifyAll,
   };
 });

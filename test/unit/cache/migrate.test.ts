@@ -24,8 +24,12 @@ describe('cache migrations', () => {
     expect(tables(db)).toEqual([
       'adjustments',
       'audit_log',
+      'bundle_key',
+      'bundle_trusted_keys',
       'cache_settings',
+      'capacity_models',
       'connections',
+      'imported_audit_log',
       'meter_overrides',
       'meters',
       'rate_card_versions',

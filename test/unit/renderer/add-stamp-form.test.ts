@@ -16,7 +16,8 @@ const PEM = '-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n';
 const KEY = '-----BEGIN PRIVATE KEY-----\nMIIE\n-----END PRIVATE KEY-----\n';
 
 function mountForm(options: { desktop?: boolean } = {}) {
-  const info: AppInfo = { version: '0.1.0', dbPath: '/tmp/cache.sqlite', canProtectSecrets: !!options.desktop };
+  const info: AppInfo = { version: '0.1.0', dbPath: '/tmp/cache.sqlite', canProtectSecrets: !!options.desktop,
+    readOnly: null };
   const wrapper = mount(AddStampForm, {
     global: {
       plugins: [createTestingPinia({ createSpy: vi.fn, initialState: { app: { info } } }), [primeVue, { unstyled: true }]],

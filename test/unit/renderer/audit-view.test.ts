@@ -1,6 +1,7 @@
 import { mount } from '@vue/test-utils';
 import { createPinia, setActivePinia } from 'pinia';
 import PrimeVue from 'primevue/config';
+import ToastService from 'primevue/toastservice';
 import { afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { Plugin } from 'vue';
 import { BRIDGE_KEY } from '../../../electron/shared/contract.ts';
@@ -55,8 +56,8 @@ describe('the Audit log view', () => {
   async function mountView() {
     const pinia = createPinia();
     setActivePinia(pinia);
-    const wrapper = mount(AuditView, { global: { plugins: [pinia, PrimeVue as unknown as Plugin] },
-      attachTo: document.body });
+    const plugins = [PrimeVue, ToastService] as unknown as Plugin[];
+    const wrapper = mount(AuditView, { global: { plugins: [pinia, ...plugins] }, attachTo: document.body });
     mounted.push(wrapper);
     await vi.waitFor(() => expect(wrapper.find('[data-testid="audit-count"]').text()).toBe('3 entries'));
     return wrapper;

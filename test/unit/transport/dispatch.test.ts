@@ -15,7 +15,7 @@ class RecordingHandlers extends UnusedHandlers {
   failWith: unknown = null;
 
   'app:info'() {
-    return { version: '1.0.0', dbPath: '/data/stackmeter.sqlite', canProtectSecrets: false };
+    return { version: '1.0.0', dbPath: '/data/stackmeter.sqlite', canProtectSecrets: false, readOnly: null };
   }
   'connections:list'() {
     return [];

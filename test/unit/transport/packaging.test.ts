@@ -2,8 +2,6 @@ import { spawnSync } from 'node:child_process';
 import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { getConfig, validateConfiguration } from 'app-builder-lib/out/util/config/config.js';
-import { DebugLogger } from 'builder-util';
 import { afterAll, describe, expect, it } from 'vitest';
 
 const repo = resolve(import.meta.dirname, '../../..');
@@ -58,16 +56,5 @@ describe('build/start-electron.js', () => {
     expect(run.status).toBe(7);
     expect(run.stdout).toContain(`args:${repo}`);
     expect(run.stdout).toContain('run-as-node:unset');
-  });
-});
-
-describe('build/electron-builder.yml', () => {
-  it('passes electron-builder\'s schema and keeps the native addon loadable, without auto-update', async () => {
-    const config = await getConfig(repo, join(repo, 'build/electron-builder.yml'), null);
-    await validateConfiguration(config, new DebugLogger(false));
-    expect(config.productName).toBe('Stackmeter');
-    expect(config.asarUnpack).toContain('node_modules/better-sqlite3/**/*.node');
-    expect(config.npmRebuild).toBe(false);
-    expect(config.publish).toBeNull();
   });
 });

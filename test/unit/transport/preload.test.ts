@@ -39,9 +39,9 @@ beforeAll(async () => {
 });
 
 describe('preload bridge', () => {
-  it('exposes only invoke and on under the bridge key', () => {
+  it('exposes only invoke, on and the two file dialogs under the bridge key', () => {
     expect([...electron.exposed.keys()]).toEqual([BRIDGE_KEY]);
-    expect(Object.keys(bridge).sort()).toEqual(['invoke', 'on']);
+    expect(Object.keys(bridge).sort()).toEqual(['invoke', 'on', 'pickFile', 'saveExports']);
   });
 
   it('invokes the method\'s channel with the argument array as one value', async () => {

@@ -1,0 +1,291 @@
+import type Database from 'better-sqlite3';
+import type { BundleCounts, BundleExportInput } from '../../shared/bundles.ts';
+import type { ExportResult } from '../../shared/domain.ts';
+import { StackmeterError } from '../../shared/result.ts';
+import * as connections from '../cache/connections.ts';
+import { isoFromUnix } from '../cache/iso.ts';
+import { periodDays } from '../explore/period.ts';
+import { fileTimeStamp, writeExport, writeNewFile } from '../exports/export-file.ts';
+import { AUDIT_NAME, type BundleEntry } from './format.ts';
+import { writeBundle } from './write.ts';
+
+/**
+ * What `bundle export` puts in a bundle (entries in format.ts's layout), read straight from the cache:
+ *
+ * - usage.ndjson: the raw usage records whose usage starts in the period, one per line, with their natural key in
+ *   words (stamp name or null for imports not tied to a stamp, subscription GUID, meter ID, usage start and end as
+ *   UTC ISO times, granularity, resource URI), the quantity as the exact decimal text the API sent, and the resource's
+ *   location, tags and additional info. Not the rollups: the importer rebuilds them, so they stay exact.
+ * - stamps.ndjson: each stamp's connection details (endpoints, kind, sign-in type), never a credential.
+ * - subscriptions.ndjson: the tenant subscriptions each stamp reported.
+ * - meters.json: the meter catalog as this cache knows it, and the local meter overrides.
+ * - rate-cards.json: every rate card with its published versions. Drafts are not exported: they are unfinished work
+ *   and no statement was priced with them.
+ * - statements.ndjson: the finalized statements and corrections whose period overlaps the bundle's (with a stamp
+ *   selection: those that cover only selected stamps), each the stored canonical document with its hashes. Drafts are
+ *   not exported.
+ * - audit.ndjson: the whole audit log from seq 1, so that its hash chain verifies from the zero hash.
+ *
+ * Lines are produced while iterating the database and gathered in chunks of a few megabytes, never as an array of
+ * row objects: a month of a large stamp is millions of records.
+ */
+
+export const STAMPS_NAME = 'stamps.ndjson';
+
+const CHUNK_BYTES = 4 * 1024 * 1024;
+/**
+ * The most uncompressed text one entry may hold: bundles are written and verified in memory (write.ts, verify.ts), so
+ * a period is refused before it would take gigabytes: about 2 million usage records (~500 bytes each), 2.5 GiB of
+ * memory to export. A longer period of a large stamp is exported in parts (--from/--to), which import into one cache
+ * without duplicates.
+ */
+export const MAX_ENTRY_BYTES = 1024 * 1024 * 1024;
+
+/** Gathers NDJSON lines into a few large buffers, and into one at the end. */
+class LineSink {
+  readonly #name: string;
+  readonly #maxBytes: number;
+  #chunks: Buffer[] = [];
+  #pending: string[] = [];
+  #pendingBytes = 0;
+  #bytes = 0;
+  lines = 0;
+
+  constructor(name: string, maxBytes = MAX_ENTRY_BYTES) {
+    this.#name = name;
+    this.#maxBytes = maxBytes;
+  }
+
+  push(line: string): void {
+    this.#pending.push(line);
+    this.#pendingBytes += line.length + 1;
+    this.lines++;
+    if (this.#pendingBytes >= CHUNK_BYTES) this.#flush();
+  }
+
+  #flush(): void {
+    if (this.#pending.length === 0) return;
+    const chunk = Buffer.from(`${this.#pending.join('\n')}\n`, 'utf8');
+    this.#bytes += chunk.length;
+    if (this.#bytes > this.#maxBytes) {
+      throw new StackmeterError('INVALID_ARGUMENT', `The period holds more than ${this.lines} lines of ${this.#name} `
+        + `(over ${Math.round(this.#maxBytes / 2 ** 20)} MiB uncompressed), more than one bundle carries: export it `
+        + 'in shorter periods (--from and --to, e.g. a few days each); importing the parts gives the same cache as '
+        + 'one bundle.');
+    }
+    this.#chunks.push(chunk);
+    this.#pending = [];
+    this.#pendingBytes = 0;
+  }
+
+  /** The whole entry. Chunks are released as they are copied, so the text is held about once, not twice. */
+  bytes(): Buffer {
+    this.#flush();
+    const all = Buffer.allocUnsafe(this.#bytes);
+    let at = 0;
+    for (let i = 0; i < this.#chunks.length; i++) {
+      at += this.#chunks[i]!.copy(all, at);
+      this.#chunks[i] = Buffer.alloc(0);
+    }
+    this.#chunks = [];
+    return all;
+  }
+}
+
+const text = (value: string | null): string => JSON.stringify(value);
+/** A JSON column stored by the cache (canonical or JSON.stringify text), spliced in as it is. */
+const json = (value: string | null): string => value ?? 'null';
+
+interface Selection {
+  /** Connection ids, or null for every stamp and the imports not tied to one. */
+  ids: number[] | null;
+  names: string[];
+}
+
+function selectStamps(db: Database.Database, stamps: string[] | undefined): Selection {
+  if (stamps === undefined || stamps.length === 0) {
+    const all = db.prepare('SELECT name FROM connections ORDER BY name').pluck().all() as string[];
+    return { ids: null, names: all };
+  }
+  const found = [...new Map(stamps.map((s) => {
+    const c = connections.getStored(db, s);
+    return [c.id, c.name] as const;
+  })).entries()];
+  return { ids: found.map(([id]) => id), names: found.map(([, n]) => n).sort() };
+}
+
+function usageEntry(db: Database.Database, from: number, to: number, selection: Selection, maxBytes?: number):
+BundleEntry & { rows: number } {
+  const sink = new LineSink('usage.ndjson', maxBytes);
+  const where = selection.ids === null ? '' : `AND u.connection_id IN (${selection.ids.map(() => '?').join(', ')})`;
+  const rows = db.prepare(`
+    SELECT c.name, sk.subscription_id, m.meter_id, u.usage_start, u.usage_end, u.granularity, u.quantity_text,
+           r.resource_uri, r.location, r.tags, r.additional_info
+    FROM usage_records u
+    JOIN subscription_keys sk ON sk.id = u.subscription_key
+    JOIN meters m ON m.id = u.meter_key
+    JOIN resources r ON r.id = u.resource_key
+    LEFT JOIN connections c ON c.id = u.connection_id
+    WHERE u.usage_start >= ? AND u.usage_start < ? ${where}
+    ORDER BY u.usage_start, u.subscription_key, u.meter_key, u.usage_end, u.resource_key, u.granularity`).raw();
+  type Row = [string | null, string, string, number, number, string, string, string, string | null, string | null,
+    string | null];
+  for (const r of rows.iterate(from, to, ...(selection.ids ?? [])) as IterableIterator<Row>) {
+    sink.push(`{"stamp":${text(r[0])},"subscriptionId":${text(r[1])},"meterId":${text(r[2])},`
+      + `"usageStart":"${isoFromUnix(r[3])}","usageEnd":"${isoFromUnix(r[4])}","granularity":"${r[5]}",`
+      + `"quantity":${text(r[6])},"resourceUri":${text(r[7])},"location":${text(r[8])},"tags":${json(r[9])},`
+      + `"additionalInfo":${json(r[10])}}`);
+  }
+  return { name: 'usage.ndjson', bytes: sink.bytes(), rows: sink.lines };
+}
+
+function stampsEntry(db: Database.Database, selection: Selection): BundleEntry & { rows: number } {
+  const sink = new LineSink(STAMPS_NAME);
+  for (const name of selection.names) {
+    const c = connections.getStored(db, name);
+    sink.push(JSON.stringify({
+      name: c.name, armEndpoint: c.armEndpoint, kind: c.kind, authType: c.authType, loginEndpoint: c.loginEndpoint,
+      audience: c.audience, tenantId: c.tenantId, clientId: c.clientId,
+      providerSubscriptionId: c.providerSubscriptionId, createdAt: c.createdAt,
+    }));
+  }
+  return { name: STAMPS_NAME, bytes: sink.bytes(), rows: sink.lines };
+}
+
+function subscriptionsEntry(db: Database.Database, selection: Selection): BundleEntry & { rows: number } {
+  const sink = new LineSink('subscriptions.ndjson');
+  const rows = db.prepare(`
+    SELECT c.name AS stamp, s.subscription_id AS subscriptionId, s.display_name AS displayName, s.owner,
+           s.tenant_id AS tenantId, s.offer_id AS offerId, s.state, s.updated_at AS updatedAt
+    FROM subscriptions s JOIN connections c ON c.id = s.connection_id
+    ORDER BY c.name, s.subscription_id`).all() as { stamp: string }[];
+  const names = new Set(selection.names.map((n) => n.toLowerCase()));
+  for (const row of rows) if (names.has(row.stamp.toLowerCase())) sink.push(JSON.stringify(row));
+  return { name: 'subscriptions.ndjson', bytes: sink.bytes(), rows: sink.lines };
+}
+
+function metersEntry(db: Database.Database): BundleEntry & { meters: number; overrides: number } {
+  const catalog = db.prepare(`SELECT meter_id AS meterId, name, unit, service, description, deprecated, source
+                              FROM meters ORDER BY meter_id`).all();
+  const overrides = db.prepare(`SELECT meter_id AS meterId, name, unit, service, description, updated_at AS updatedAt
+                                FROM meter_overrides ORDER BY meter_id`).all();
+  return {
+    name: 'meters.json', bytes: Buffer.from(JSON.stringify({ meters: catalog, overrides }), 'utf8'),
+    meters: catalog.length, overrides: overrides.length,
+  };
+}
+
+function rateCardsEntry(db: Database.Database): BundleEntry & { versions: number } {
+  const cards = db.prepare(`SELECT id, name, currency, rounding_mode AS mode, rounding_point AS point FROM rate_cards
+                            ORDER BY id`).all() as { id: string; name: string; currency: string; mode: string;
+    point: string }[];
+  const versionsOf = db.prepare(`SELECT version, effective_from AS effectiveFrom, status, published_at AS publishedAt,
+                                        note, meters FROM rate_card_versions
+                                 WHERE card_id = ? AND status = 'published' ORDER BY version`);
+  let versions = 0;
+  const out = [];
+  for (const card of cards) {
+    const published = (versionsOf.all(card.id) as { note: string | null; meters: string }[])
+      .map((v) => ({ ...v, meters: JSON.parse(v.meters) as unknown }));
+    if (published.length === 0) continue;
+    versions += published.length;
+    out.push({
+      id: card.id, name: card.name, currency: card.currency, rounding: { mode: card.mode, point: card.point },
+      versions: published,
+    });
+  }
+  return {
+    name: 'rate-cards.json', bytes: Buffer.from(JSON.stringify({ draftsIncluded: false, rateCards: out }), 'utf8'),
+    versions,
+  };
+}
+
+function statementsEntry(db: Database.Database, period: BundleExportInput['period'], selection: Selection):
+BundleEntry & { rows: number } {
+  const rows = db.prepare(`
+    SELECT id, kind, corrects_id AS correctsId, stamps, input_hash AS inputHash, hash, document FROM statements
+    WHERE status = 'finalized' AND period_from < ? AND period_to > ?
+    ORDER BY kind = 'correction', finalized_at, id`).all(period.to, period.from) as {
+    id: string; kind: string; correctsId: string | null; stamps: string; inputHash: string; hash: string;
+    document: string;
+  }[];
+  const selected = new Set(selection.names.map((n) => n.toLowerCase()));
+  const included = new Set<string>();
+  const sink = new LineSink('statements.ndjson');
+  for (const row of rows) {
+    const stamps = JSON.parse(row.stamps) as string[];
+    // A statement of every stamp ([]) or of a stamp left out needs usage the bundle does not carry.
+    const covered = selection.ids === null || (stamps.length > 0 && stamps.every((s) => selected.has(s.toLowerCase())));
+    if (!covered || (row.correctsId !== null && !included.has(row.correctsId))) continue;
+    included.add(row.id);
+    sink.push(`{"id":${text(row.id)},"kind":${text(row.kind)},"correctsId":${text(row.correctsId)},`
+      + `"inputHash":${text(row.inputHash)},"hash":${text(row.hash)},"document":${row.document}}`);
+  }
+  return { name: 'statements.ndjson', bytes: sink.bytes(), rows: sink.lines };
+}
+
+function auditEntry(db: Database.Database): BundleEntry & { rows: number } {
+  const sink = new LineSink(AUDIT_NAME);
+  const rows = db.prepare('SELECT seq, at, user, action, subject, reason, details, prev_hash, hash FROM audit_log '
+    + 'ORDER BY seq').raw();
+  type Row = [number, string, string, string, string, string | null, string | null, string, string];
+  for (const r of rows.iterate() as IterableIterator<Row>) {
+    sink.push(`{"seq":${r[0]},"at":${text(r[1])},"user":${text(r[2])},"action":${text(r[3])},`
+      + `"subject":${text(r[4])},"reason":${text(r[5])},"details":${json(r[6])},"prevHash":${text(r[7])},`
+      + `"hash":${text(r[8])}}`);
+  }
+  return { name: AUDIT_NAME, bytes: sink.bytes(), rows: sink.lines };
+}
+
+export interface BundleExportOptions {
+  dir: string;
+  now: Date;
+  /** The installation's private key, unlocked for this export only. */
+  privateKeyPem: string;
+  /** The most uncompressed text of usage a bundle may carry; MAX_ENTRY_BYTES unless a test sets it lower. */
+  maxEntryBytes?: number;
+}
+
+export interface WrittenBundle {
+  file: ExportResult;
+  counts: BundleCounts;
+  stamps: string[];
+}
+
+/**
+ * Writes a period's bundle to `<dir>/stackmeter-bundle-<from>-<YYYYMMDD-HHMMSS>.smb` (the export folder's way of
+ * naming files, never replacing one). Whole UTC days; stamps by name (NOT_FOUND for an unknown one).
+ */
+export async function exportBundle(db: Database.Database, input: BundleExportInput, options: BundleExportOptions):
+Promise<WrittenBundle> {
+  const { fromDay, toDay } = periodDays(input.period);
+  const selection = selectStamps(db, input.stamps);
+  // One read transaction: every entry describes the same state of the cache, even while a sync writes.
+  const entries = db.transaction(() => ({
+    usage: usageEntry(db, fromDay * 86400, toDay * 86400, selection, options.maxEntryBytes),
+    stamps: stampsEntry(db, selection),
+    subscriptions: subscriptionsEntry(db, selection),
+    meters: metersEntry(db),
+    rateCards: rateCardsEntry(db),
+    statements: statementsEntry(db, input.period, selection),
+    audit: auditEntry(db),
+  })).deferred();
+  const counts: BundleCounts = {
+    usage: entries.usage.rows, stamps: entries.stamps.rows, subscriptions: entries.subscriptions.rows,
+    meters: entries.meters.meters, meterOverrides: entries.meters.overrides,
+    rateCardVersions: entries.rateCards.versions, statements: entries.statements.rows,
+    auditEntries: entries.audit.rows,
+  };
+  const bundle = writeBundle(
+    Object.values(entries).map(({ name, bytes }) => ({ name, bytes })),
+    { createdAt: options.now, stamps: selection.names, period: { from: input.period.from, to: input.period.to } },
+    options.privateKeyPem,
+  );
+  const written = await writeExport(options.dir, `stackmeter-bundle-${input.period.from}-${fileTimeStamp(options.now)}`,
+    'smb', (temp) => writeNewFile(temp, bundle));
+  return {
+    file: { fileName: written.fileName, path: written.path, rows: counts.usage, bytes: written.bytes },
+    counts,
+    stamps: selection.names,
+  };
+}
