@@ -17,17 +17,24 @@ import { FROM, TO, timeAsync, timeOnFreshConnection, type QueryResult } from './
 /** Milliseconds the month's capacity report may take on the big cache: as long as a console view may wait. */
 const CAPACITY_TARGET_MS = 1000;
 
-/** An example model: 4 nodes of 48 cores, list-like prices, a support contract. Stored once, untimed. */
-const MODEL: CapacityModel = {
-  stamp: CONNECTION, physicalCores: 192, coresSource: 'manual', coresNote: 'Bench example: 4 nodes of 48 cores.',
-  currency: 'USD', term: { from: '2026-01-01', to: '2026-12-31' }, basePricePerCoreYear: '144',
-  addOns: [{ name: 'App Service', pricePerCoreYear: '144' }], otherYearlyCosts: [{ label: 'Support', amount: '25000' }],
-  storageCapacityGB: '100000',
-};
+/**
+ * An example model sized to the generated stamp, so that utilisation is realistic (about 55 %): 512 cores per unit of
+ * the simulator's scale, in nodes of 64 cores; list-like prices and a support contract. Stored once per cache, untimed.
+ */
+function benchModel(cache: BigCache): CapacityModel {
+  const cores = Math.max(1, Math.ceil((cache.scale * 512) / 64)) * 64;
+  return {
+    stamp: CONNECTION, physicalCores: cores, coresSource: 'manual', coresNote: `Bench example: ${cores / 64} nodes of 64 cores.`,
+    currency: 'USD', term: { from: '2026-01-01', to: '2026-12-31' }, basePricePerCoreYear: '144',
+    addOns: [{ name: 'App Service', pricePerCoreYear: '144' }], otherYearlyCosts: [{ label: 'Support', amount: '25000' }],
+    storageCapacityGB: '100000',
+  };
+}
 
-function ensureModel(db: Database.Database): boolean {
-  if (findModel(db, CONNECTION) !== null) return true;
-  saveModel(db, MODEL, 'Capacity bench example model.', { user: 'stackmeter-bench', at: new Date() });
+/** Stores the example model unless an earlier run stored the same one; true when it was already there. */
+function ensureModel(db: Database.Database, model: CapacityModel): boolean {
+  if (findModel(db, CONNECTION)?.model.physicalCores === model.physicalCores) return true;
+  saveModel(db, model, 'Capacity bench example model.', { user: 'stackmeter-bench', at: new Date() });
   return false;
 }
 
@@ -66,13 +73,15 @@ function checkVcpuHours(ours: CapacityReport, theirs: Record<string, unknown>[])
 
 export interface CapacityBench {
   result: QueryResult;
+  cores: number;
   modelReused: boolean;
 }
 
 /** The month's capacity report by vCPU-hours, ours on a fresh connection per run; DuckDB's SQL on its connection. */
 export async function capacityBench(db: Database.Database, cache: BigCache, duck: DuckBaseline, runs: number,
   say: (m: string) => void): Promise<CapacityBench> {
-  const modelReused = ensureModel(db);
+  const model = benchModel(cache);
+  const modelReused = ensureModel(db, model);
   say(`    capacity model of "${CONNECTION}": ${modelReused ? 'stored by an earlier run' : 'stored now'}`);
   const query: CapacityQuery = { stamp: CONNECTION, period: MONTH, basis: { kind: 'vcpu' } };
   const now = new Date(`${MONTH.to}T12:00:00Z`);
@@ -83,6 +92,7 @@ export async function capacityBench(db: Database.Database, cache: BigCache, duck
       name: 'capacity: the month\'s report by vCPU-hours (buildCapacityReport)', rows: ours.tenants.length, ours: ms,
       duck: theirs.ms, targetMs: CAPACITY_TARGET_MS, agreement: checkVcpuHours(ours, theirs.value),
     },
+    cores: model.physicalCores,
     modelReused,
   };
 }
@@ -90,7 +100,7 @@ export async function capacityBench(db: Database.Database, cache: BigCache, duck
 /** The method of the capacity row, for the notes. */
 export function capacityMethod(bench: CapacityBench): string {
   const stored = bench.modelReused ? 'stored by an earlier run' : 'stored in this run';
-  return `- Capacity report: an example model of ${MODEL.physicalCores} cores (${stored}, outside the timing). ` +
+  return `- Capacity report: an example model of ${bench.cores} cores (${stored}, outside the timing). ` +
     'Ours: buildCapacityReport(db, {stamp, period: the ' +
     'month, basis: vCPU-hours}) as the core\'s handler calls it, each run on a fresh connection: it reads ' +
     'usage_daily_meter for the VM and storage meters, checks the completeness of every hour, prices the period, ' +

@@ -62,13 +62,31 @@ async function ensureDemoRateCard(ctx: CliContext, core: Core, from: string): Pr
   ctx.err(`Rate card: "${DEMO_RATE_CARD}" published (example prices).`);
 }
 
+/**
+ * Gives the demo stamp a capacity model, once: its cores read from the simulated stamp's Fabric API and example
+ * yearly prices per core, so that the Capacity view has a report to show. Kept when it exists, like the rate card.
+ */
+async function ensureDemoCapacityModel(ctx: CliContext, core: Core, now: Date): Promise<void> {
+  if ((await call(core, 'capacity:models')).some((m) => m.model.stamp === DEMO_STAMP)) return;
+  const fabric = await call(core, 'capacity:readCores', DEMO_STAMP);
+  const year = now.getUTCFullYear();
+  await call(core, 'capacity:save', {
+    stamp: DEMO_STAMP, physicalCores: fabric.cores, coresSource: 'fabric', coresNote: fabric.source,
+    currency: 'USD', term: { from: `${year}-01-01`, to: `${year}-12-31` }, basePricePerCoreYear: '144',
+    addOns: [{ name: 'App Service', pricePerCoreYear: '60' }], otherYearlyCosts: [{ label: 'Support', amount: '12000' }],
+    storageCapacityGB: '20000',
+  }, 'Demo: example prices for trying the capacity report');
+  ctx.err(`Capacity model: ${fabric.cores} cores read from Fabric, example prices per core.`);
+}
+
 export const demoCommand: Command = {
   name: 'demo',
   summary: 'Start the simulator, add it as stamp "demo", sync the last 31 days, then serve the console',
   details:
     'Uses its own cache (demo.sqlite in the per-user data folder) unless --db is given, so it never touches the\n' +
     'real one. A previous "demo" stamp is replaced, because each run starts a new simulator with a new CA.\n' +
-    'A rate card with the starter\'s example prices is published once, for trying chargeback.\n' +
+    'A rate card with the starter\'s example prices is published once, for trying chargeback, and the stamp gets a\n' +
+    'capacity model (cores read from its Fabric API, example prices per core) for trying the capacity report.\n' +
     'Where Electron\'s binary is installed, the desktop window opens on the demo cache as well.',
   defaultDbFile: DEMO_CACHE_FILE_NAME,
   positionals: [],
@@ -106,6 +124,7 @@ export const demoCommand: Command = {
       ctx.err(describeRun(run));
       if (run.status !== 'succeeded') return exitCodeForRun(run);
       await ensureDemoRateCard(ctx, core, defaultFrom(now, days));
+      await ensureDemoCapacityModel(ctx, core, now);
       ctx.err(`Cache: ${ctx.dbPath}`);
       if (options['no-serve'] !== true) {
         openDesktopWindow(ctx);
