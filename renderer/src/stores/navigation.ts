@@ -9,6 +9,7 @@ export const VIEWS = [
   { id: 'explorer', label: 'Usage explorer', icon: 'pi pi-table' },
   { id: 'completeness', label: 'Completeness', icon: 'pi pi-th-large' },
   { id: 'rates', label: 'Rate cards', icon: 'pi pi-tags' },
+  { id: 'adjustments', label: 'Adjustments', icon: 'pi pi-percentage' },
   { id: 'chargeback', label: 'Chargeback', icon: 'pi pi-wallet' },
   { id: 'statements', label: 'Statements', icon: 'pi pi-file-check' },
   { id: 'capacity', label: 'Capacity', icon: 'pi pi-microchip' },
