@@ -1,4 +1,4 @@
-import { constants, existsSync, readFileSync, statSync } from 'node:fs';
+import { constants, existsSync, statSync } from 'node:fs';
 import { copyFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { basename, join } from 'node:path';
@@ -7,7 +7,7 @@ import type { Dispatch } from '../core/dispatch.ts';
 import { auditFileKind } from '../core/auditor/file-kind.ts';
 import { openBundleReadOnly } from '../core/auditor/open-bundle.ts';
 import { shortFingerprint } from '../core/bundles/keys.ts';
-import { verifyBundle } from '../core/bundles/verify.ts';
+import { verifyBundleFile } from '../core/bundles/verify.ts';
 import { createDispatcher } from '../core/dispatch.ts';
 import { createCore } from '../core/index.ts';
 import { CACHE_FILE_NAME, PRODUCT_NAME } from '../core/paths.ts';
@@ -254,7 +254,7 @@ async function openReadOnly(window: BrowserWindow | null): Promise<void> {
   let signer: { fingerprint: string; shortFingerprint: string } | null = null;
   try {
     if (auditFileKind(path) === 'bundle') {
-      const report = verifyBundle(readFileSync(path), basename(path));
+      const report = verifyBundleFile(path, basename(path));
       if (!report.ok || !report.manifest) {
         const failed = report.checks.filter((check) => !check.ok)
           .map((check) => `${check.check} (${check.subject}): ${check.detail}`);

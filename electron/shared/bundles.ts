@@ -44,6 +44,7 @@ export interface BundleCounts {
   meters: number;
   meterOverrides: number;
   rateCardVersions: number;
+  adjustments: number;
   statements: number;
   auditEntries: number;
 }

@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openBundleReadOnly } from '../../electron/core/auditor/open-bundle.ts';
 import { createCore } from '../../electron/core/index.ts';
 import type { ReadOnlyInfo } from '../../electron/shared/auditor.ts';
 import type { ReplayResult } from '../../electron/shared/chargeback.ts';
@@ -161,8 +162,9 @@ describe('auditor mode from the command line', () => {
       expect(audit.ok && audit.value.rows.map((r) => r.action)).toContain('statement.finalize');
       expect(audit.ok && audit.value.rows.map((r) => r.action)).not.toContain('bundle.import');
       const replay = await api<ReplayResult>(served, 'statements:replay', evidence.finalized.id);
+      // Priced with the sender's VAT adjustment, which travels in the bundle: the replay is identical.
       expect(replay.ok && replay.value)
-        .toMatchObject({ statementId: evidence.finalized.id, hash: evidence.finalized.hash });
+        .toMatchObject({ statementId: evidence.finalized.id, hash: evidence.finalized.hash, identical: true });
       const verdict = await api<{ intact: boolean }>(served, 'audit:verify');
       expect(verdict.ok && verdict.value.intact).toBe(true);
       const refused = await api(served, 'adjustments:remove', 'vat', 'no');
@@ -175,6 +177,20 @@ describe('auditor mode from the command line', () => {
     const tempsAfter = readdirSync(tmpdir()).filter((n) => n.startsWith('stackmeter-auditor-') && !dir.endsWith(n));
     expect(tempsAfter.filter((n) => !tempsBefore.includes(n))).toEqual([]);
   }, 30_000);
+
+  it('openBundleReadOnly replays a statement priced with a tax adjustment identical, with the sender\'s adjustments',
+    async () => {
+      const opened = await openBundleReadOnly(bundle, { clock: CLOCK, log: quiet, trustFingerprint: fingerprint });
+      try {
+        expect(evidence.finalized.result.adjustmentLines.length).toBeGreaterThan(0);
+        expect((await opened.core['adjustments:list']()).map((a) => [a.id, a.type])).toEqual([['vat', 'tax']]);
+        expect(opened.imported.counts.find((c) => c.what === 'adjustments')).toMatchObject({ added: 1, present: 0 });
+        expect(await opened.core['statements:replay'](evidence.finalized.id))
+          .toMatchObject({ identical: true, hash: evidence.finalized.hash });
+      } finally {
+        await opened.dispose();
+      }
+    });
 
   it('audit open refuses a bundle without --trust naming its key, a damaged one naming the failed check', async () => {
     const untrusted = await runCli(['audit', 'open', bundle]);

@@ -14,6 +14,7 @@ import { readBundle } from '../../electron/core/bundles/read.ts';
 import { writeBundle } from '../../electron/core/bundles/write.ts';
 import * as connections from '../../electron/core/cache/connections.ts';
 import { openCache } from '../../electron/core/cache/open.ts';
+import { saveAdjustment } from '../../electron/core/chargeback/adjustments-store.ts';
 import { createStatement, finalizeStatement } from '../../electron/core/chargeback/statements.ts';
 import { createCore } from '../../electron/core/index.ts';
 import { startSimulator } from '../../electron/core/simulator/index.ts';
@@ -31,11 +32,16 @@ const ENV = { STACKMETER_BUNDLE_PASSPHRASE: PASSPHRASE, USER: 'operator', SIM_SE
 const PERIOD = { from: '2026-10-01', to: '2026-12-01' };
 const NOW = new Date('2026-12-03T09:00:00Z');
 const clock = { now: () => NOW };
+/** The source prices with a tax: a replay after import is identical only if the adjustment travelled too. */
+const VAT = { id: 'vat', label: 'VAT', scope: { kind: 'all' }, type: 'tax', percent: '21' } as const;
 
 let dir: string;
 let source: Core;
 let sourcePath: string;
 let full: BundleExportResult;
+/** The same period with usage chunks of at most CHUNK bytes. */
+let chunked: { path: string; fileName: string };
+const CHUNK = 16 * 1024;
 
 const open = (file: string, env: Record<string, string> = ENV): Core =>
   createCore({ dbPath: join(dir, file), clock, log: quiet, env, exportDir: join(dir, 'exports') });
@@ -60,7 +66,7 @@ function tableCounts(path: string): Record<string, number> {
   const db = new Database(path, { readonly: true });
   try {
     const tables = ['usage_records', 'usage_daily', 'connections', 'subscriptions', 'statements', 'rate_card_versions',
-      'audit_log', 'imported_audit_log', 'meter_overrides', 'bundle_trusted_keys'];
+      'adjustments', 'audit_log', 'imported_audit_log', 'meter_overrides', 'bundle_trusted_keys'];
     return Object.fromEntries(tables.map((t) => [t, db.prepare(`SELECT count(*) FROM ${t}`).pluck().get() as number]));
   } finally {
     db.close();
@@ -90,6 +96,7 @@ beforeAll(async () => {
   const card = storeCard(db, {
     name: 'Standard', versions: [{ effectiveFrom: '2026-01-01', meters: fixtureMeters('0.05') }],
   });
+  saveAdjustment(db, VAT, 'law', { user: 'alice', at: new Date('2026-11-01T08:00:00Z') });
   const draft = createStatement(db, { period: { from: '2026-10-01', to: '2026-11-01' }, rateCardId: card.id }, 'alice',
     new Date('2026-11-02T08:00:00Z'));
   finalizeStatement(db, draft.id, 'October', 'alice', new Date('2026-11-02T09:00:00Z'));
@@ -99,6 +106,14 @@ beforeAll(async () => {
   db.close();
   source = open('source.sqlite');
   full = await source['bundles:export']({ period: PERIOD });
+  const sourceDb = new Database(sourcePath);
+  try {
+    const { privateKeyPem } = unlockSigningKey(sourceDb, { passphrase: PASSPHRASE }, { user: 'test', at: NOW });
+    chunked = (await exportBundle(sourceDb, { period: PERIOD },
+      { dir: join(dir, 'chunked'), now: NOW, privateKeyPem, usageChunkBytes: CHUNK })).file;
+  } finally {
+    sourceDb.close();
+  }
 });
 
 afterAll(async () => {
@@ -109,12 +124,15 @@ afterAll(async () => {
 describe('bundle export', () => {
   it('writes a signed .smb with every entry and audits it', async () => {
     expect(full.fileName).toMatch(/^stackmeter-bundle-2026-10-01-20261203-090000\.smb$/);
-    expect(full.counts).toMatchObject({ stamps: 2, statements: 1, rateCardVersions: 1, meterOverrides: 1 });
+    expect(full.counts).toMatchObject({ stamps: 2, statements: 1, rateCardVersions: 1, meterOverrides: 1,
+      adjustments: 1 });
     expect(full.counts.usage).toBe(cachedRows(sourcePath).size);
     const { manifest, entries } = readBundle(readFileSync(full.path), full.fileName, { trusted: [full.fingerprint] });
     expect(manifest.stamps).toEqual(['east', 'west']);
-    expect(entries.map((e) => e.name)).toEqual(['audit.ndjson', 'meters.json', 'rate-cards.json', 'stamps.ndjson',
-      'statements.ndjson', 'subscriptions.ndjson', 'usage.ndjson']);
+    expect(entries.map((e) => e.name)).toEqual(['adjustments.json', 'audit.ndjson', 'meters.json', 'rate-cards.json',
+      'stamps.ndjson', 'statements.ndjson', 'subscriptions.ndjson', 'usage-000001.ndjson']);
+    expect(JSON.parse(entries[0]!.bytes.toString('utf8')))
+      .toEqual({ format: 'stackmeter-adjustments', version: 1, adjustments: [VAT] });
     const audit = (await source['audit:list'](0, 3)).rows;
     expect(audit[0]).toMatchObject({ action: 'export', subject: 'bundle' });
     expect(audit[1]).toMatchObject({ action: 'bundle.key-create' });
@@ -145,18 +163,32 @@ describe('bundle export', () => {
   });
 });
 
-describe('a period too large for one bundle', () => {
-  it('is refused with what to do, and nothing is written', async () => {
-    const db = new Database(sourcePath);
-    const { privateKeyPem } = unlockSigningKey(db, { passphrase: PASSPHRASE }, { user: 'test', at: NOW });
-    const exports = join(dir, 'too-large');
-    try {
-      await expect(exportBundle(db, { period: PERIOD }, { dir: exports, now: NOW, privateKeyPem, maxEntryBytes: 1024 }))
-        .rejects.toThrow(/export it in shorter periods \(--from and --to/);
-    } finally {
-      db.close();
+describe('usage in chunks', () => {
+  it('an export with a tiny chunk size writes several chunks, whole records each, that import identically', async () => {
+    const { manifest, entries } = readBundle(readFileSync(chunked.path), chunked.fileName);
+    const chunks = entries.filter((e) => e.name.startsWith('usage'));
+    expect(chunks.length).toBeGreaterThan(3);
+    expect(chunks.map((c) => c.name)).toEqual(chunks.map((_, i) => `usage-${String(i + 1).padStart(6, '0')}.ndjson`));
+    // The chunks are the last entries of the container, as a streaming writer writes them.
+    expect(manifest.entries.slice(-chunks.length).map((e) => e.name)).toEqual(chunks.map((c) => c.name));
+    for (const c of chunks) {
+      expect(c.bytes.length).toBeLessThanOrEqual(CHUNK);
+      expect(c.bytes.at(-1)).toBe(0x0a);
     }
-    expect(existsSync(exports)).toBe(false);
+    const lines = chunks.flatMap((c) => c.bytes.toString('utf8').trimEnd().split('\n'));
+    for (const line of lines) expect(() => JSON.parse(line) as unknown).not.toThrow();
+    expect(lines.length).toBe(full.counts.usage);
+
+    const target = open('chunked.sqlite');
+    try {
+      const result = await importFile(target, chunked.path, full.fingerprint);
+      expect(result.counts.find((c) => c.what === 'usage records')).toMatchObject({ added: full.counts.usage });
+      expect(cachedRows(join(dir, 'chunked.sqlite'))).toEqual(cachedRows(sourcePath));
+      expect(dailyTotals(join(dir, 'chunked.sqlite'))).toEqual(dailyTotals(sourcePath));
+      expect(await target['statements:replay']('ST-202610-0001')).toMatchObject({ identical: true });
+    } finally {
+      await target.close();
+    }
   });
 });
 
@@ -189,11 +221,14 @@ describe('bundle import into another cache', () => {
     expect(counts['usage records']).toMatchObject({ added: full.counts.usage, present: 0 });
     expect(counts.stamps).toMatchObject({ added: 2 });
     expect(counts.statements).toMatchObject({ added: 1 });
+    expect(counts.adjustments).toMatchObject({ added: 1, present: 0 });
+    expect(await target['adjustments:list']()).toEqual([VAT]);
     expect(cachedRows(targetPath())).toEqual(cachedRows(sourcePath));
     expect(dailyTotals(targetPath())).toEqual(dailyTotals(sourcePath));
     const statements = await target['statements:list']();
     const sourceStatements = await source['statements:list']();
     expect(statements.map((s) => [s.id, s.hash])).toEqual(sourceStatements.map((s) => [s.id, s.hash]));
+    expect((await target['statements:get'](statements[0]!.id)).result.adjustmentLines.length).toBeGreaterThan(0);
     expect(await target['statements:replay'](statements[0]!.id)).toMatchObject({ identical: true });
     expect(await target['rates:list']()).toEqual(await source['rates:list']());
     const stamps = await target['connections:list']();
@@ -203,7 +238,8 @@ describe('bundle import into another cache', () => {
     // Newest first: the replay above, the import, and the trust it gave the signer.
     const audit = (await target['audit:list'](0, 10)).rows;
     expect(audit.map((e) => e.action)).toEqual(['statement.replay', 'bundle.import', 'bundle.trust']);
-    expect(audit[1]).toMatchObject({ details: { signer: full.fingerprint, fileName: full.fileName } });
+    expect(audit[1]).toMatchObject({ details: { signer: full.fingerprint, fileName: full.fileName,
+      addedAdjustments: [VAT] } });
     expect(await target['audit:verify']()).toMatchObject({ intact: true });
     expect((await target['bundles:trusted']()).map((k) => k.fingerprint)).toEqual([full.fingerprint]);
   });
@@ -212,9 +248,38 @@ describe('bundle import into another cache', () => {
     const before = tableCounts(targetPath());
     const result = await importFile(target, full.path);
     for (const c of result.counts) expect(c.added, c.what).toBe(0);
+    expect(result.counts.find((c) => c.what === 'adjustments')).toMatchObject({ present: 1 });
     const usage = result.counts.find((c) => c.what === 'usage records')!;
     expect(usage.present).toBe(full.counts.usage);
     expect(tableCounts(targetPath())).toEqual({ ...before, audit_log: before.audit_log + 1 });
+  });
+});
+
+describe('a bundle written before chunks and adjustments', () => {
+  it('imports its single usage.ndjson, and nothing for the adjustments.json it lacks', async () => {
+    const db = new Database(sourcePath);
+    const { privateKeyPem } = unlockSigningKey(db, { passphrase: PASSPHRASE }, { user: 'test', at: NOW });
+    db.close();
+    const { manifest, entries } = readBundle(readFileSync(full.path), full.fileName);
+    // Before chunks, all usage was one usage.ndjson; before adjustments travelled, there was no adjustments.json.
+    const usage = Buffer.concat(entries.filter((e) => e.name.startsWith('usage-')).map((e) => e.bytes));
+    const old = writeBundle([...entries.filter((e) => e.name !== 'adjustments.json' && !e.name.startsWith('usage-')),
+      { name: 'usage.ndjson', bytes: usage }],
+      { createdAt: new Date(manifest.createdAt), stamps: manifest.stamps, period: manifest.period }, privateKeyPem);
+    const path = join(dir, 'without-adjustments.smb');
+    writeFileSync(path, old);
+    const target = open('old-bundle.sqlite');
+    try {
+      const result = await importFile(target, path, full.fingerprint);
+      const counts = Object.fromEntries(result.counts.map((c) => [c.what, c]));
+      expect(counts.adjustments).toMatchObject({ added: 0, present: 0 });
+      expect(counts.statements).toMatchObject({ added: 1 });
+      expect(counts['usage records']).toMatchObject({ added: full.counts.usage });
+      expect(await target['adjustments:list']()).toEqual([]);
+      expect(cachedRows(join(dir, 'old-bundle.sqlite'))).toEqual(cachedRows(sourcePath));
+    } finally {
+      await target.close();
+    }
   });
 });
 
@@ -298,6 +363,24 @@ describe('conflicts refuse the whole bundle and write nothing', () => {
     expect(tableCounts(path)).toEqual(before);
   });
 
+  it('an adjustment ID this cache gave another adjustment', async () => {
+    const path = join(dir, 'conflict-adjustment.sqlite');
+    const db = openCache(path);
+    saveAdjustment(db, { ...VAT, percent: '19' }, 'other country', { user: 'bob', at: NOW });
+    db.close();
+    const before = tableCounts(path);
+    const target = open('conflict-adjustment.sqlite');
+    try {
+      const err = await refusal(target, full.path, full.fingerprint);
+      expect(err.code).toBe('CONFLICT');
+      expect(err.message).toContain('its adjustment "vat" differs from the adjustment "vat" here');
+      expect((await target['adjustments:list']()).map((a) => a.type === 'tax' && a.percent)).toEqual(['19']);
+    } finally {
+      await target.close();
+    }
+    expect(tableCounts(path)).toEqual(before);
+  });
+
   it('a statement ID this cache gave another statement', async () => {
     const err = await importInto('conflict-statement.sqlite', '0.05', { from: '2026-10-01', to: '2026-10-15' });
     expect(err.message).toMatch(/its statement ST-202610-0001 is not the statement ST-202610-0001 of this cache/);
@@ -332,12 +415,26 @@ describe('a tampered bundle is refused with the check and file, and nothing is w
   const records = () => decodeContainer(file);
   const rebuild = (list: { name: string; stored: Buffer }[]) => encodeContainer(list);
 
-  it('a flipped byte in usage.ndjson', async () => {
-    const usage = records().find((r) => r.name === 'usage.ndjson')!;
+  it('a flipped byte in a usage chunk', async () => {
+    const usage = records().find((r) => r.name === 'usage-000001.ndjson')!;
     const at = usage.offset + 2 + usage.name.length + 8 + Math.floor(usage.stored.length / 2);
     const copy = Buffer.from(file);
     copy[at] = copy[at]! ^ 0x01;
-    await expectRefused(copy, 'flipped.smb', /usage\.ndjson failed the (decompress|sha256) check/);
+    await expectRefused(copy, 'flipped.smb', /usage-000001\.ndjson failed the (decompress|sha256) check/);
+  });
+
+  it('a usage chunk dropped', async () => {
+    const chunks = decodeContainer(readFileSync(chunked.path));
+    await expectRefused(encodeContainer(chunks.filter((r) => r.name !== 'usage-000002.ndjson')), 'chunk-dropped.smb',
+      /usage-000002\.ndjson failed the present check: The entry usage-000002\.ndjson listed in manifest\.json is not/);
+  });
+
+  it('two usage chunks swapped in the container', async () => {
+    const chunks = decodeContainer(readFileSync(chunked.path));
+    const first = chunks.findIndex((r) => r.name === 'usage-000001.ndjson');
+    [chunks[first], chunks[first + 1]] = [chunks[first + 1]!, chunks[first]!];
+    await expectRefused(encodeContainer(chunks), 'chunks-swapped.smb', new RegExp('chunks-swapped\\.smb failed the '
+      + 'container check: The record "usage-000001\\.ndjson" at byte \\d+ comes after "usage-000002\\.ndjson"'));
   });
 
   it('a dropped entry', async () => {
@@ -359,6 +456,24 @@ describe('a tampered bundle is refused with the check and file, and nothing is w
     const resigned = writeBundle(reordered, { createdAt: new Date(manifest.createdAt), stamps: manifest.stamps,
       period: manifest.period }, privateKeyPem);
     await expectRefused(resigned, 'reordered.smb', /audit\.ndjson failed the audit-chain check: Line 1: /);
+  });
+
+  it('a bad record in a later chunk, after earlier chunks were written: all of it rolled back', async () => {
+    const db = new Database(sourcePath);
+    const { privateKeyPem } = unlockSigningKey(db, { passphrase: PASSPHRASE }, { user: 'test', at: NOW });
+    db.close();
+    const { manifest, entries } = readBundle(readFileSync(chunked.path), chunked.fileName);
+    const damaged = entries.map((e) => (e.name === 'usage-000003.ndjson'
+      ? { name: e.name, bytes: Buffer.from(e.bytes.toString('utf8').replace(/"quantity":"[^"]*"/, '"quantity":"12,5"')) }
+      : e));
+    const path = join(dir, 'bad-record.smb');
+    writeFileSync(path, writeBundle(damaged, { createdAt: new Date(manifest.createdAt), stamps: manifest.stamps,
+      period: manifest.period }, privateKeyPem));
+    const before = tableCounts(targetPath());
+    const err = await refusal(target, path);
+    expect(err.message).toBe('The bundle bad-record.smb is refused: usage-000003.ndjson line 1: quantity is not a '
+      + 'decimal number. Nothing of it was imported.');
+    expect(tableCounts(targetPath())).toEqual(before);
   });
 
   it('a truncated file', async () => {

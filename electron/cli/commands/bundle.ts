@@ -1,10 +1,9 @@
-import { readFileSync } from 'node:fs';
 import { basename, dirname, resolve } from 'node:path';
 import type { BundleImportResult, TrustedKey } from '../../shared/bundles.ts';
 import { StackmeterError } from '../../shared/result.ts';
 import { normaliseFingerprint, PASSPHRASE_VARIABLE } from '../../core/bundles/key-store.ts';
 import { shortFingerprint } from '../../core/bundles/keys.ts';
-import { verifyBundle } from '../../core/bundles/verify.ts';
+import { verifyBundleFile } from '../../core/bundles/verify.ts';
 import { call } from '../call.ts';
 import { EXIT, type CliContext, type Command } from '../command.ts';
 import { printList, textTable } from '../format.ts';
@@ -30,14 +29,6 @@ async function askPassphraseIfNeeded(ctx: CliContext): Promise<void> {
     throw new StackmeterError('INVALID_ARGUMENT', 'The two passphrases differ; nothing was exported.');
   }
   process.env[PASSPHRASE_VARIABLE] = passphrase;
-}
-
-function readBundleFile(file: string): Buffer {
-  try {
-    return readFileSync(file);
-  } catch (err) {
-    throw new StackmeterError('BAD_INPUT', `${file}: ${(err as Error).message}`);
-  }
 }
 
 export const bundleExportCommand: Command = {
@@ -73,8 +64,8 @@ export const bundleExportCommand: Command = {
     }
     const c = file.counts;
     ctx.out(`Wrote ${file.path} (${file.bytes} bytes): ${c.usage} usage records, ${c.stamps} stamp(s), `
-      + `${c.subscriptions} subscriptions, ${c.rateCardVersions} rate card version(s), ${c.statements} statement(s), `
-      + `${c.auditEntries} audit entries.`);
+      + `${c.subscriptions} subscriptions, ${c.rateCardVersions} rate card version(s), ${c.adjustments} adjustment(s), `
+      + `${c.statements} statement(s), ${c.auditEntries} audit entries.`);
     ctx.out(`Signed by this installation's key ${file.shortFingerprint}`);
     ctx.out(`  (${file.fingerprint}): read it out to whoever imports the bundle.`);
     return EXIT.ok;
@@ -95,7 +86,7 @@ export const bundleVerifyCommand: Command = {
   },
   async run(ctx, options, [file]) {
     const trust = listOption(options, 'trust')?.map(normaliseFingerprint);
-    const report = verifyBundle(readBundleFile(file!), basename(file!), trust === undefined ? {} : { trusted: trust });
+    const report = verifyBundleFile(file!, basename(file!), trust === undefined ? {} : { trusted: trust });
     if (ctx.json) {
       ctx.out(JSON.stringify(report, null, 2));
       return report.ok ? EXIT.ok : EXIT.failure;

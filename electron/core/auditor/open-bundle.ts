@@ -1,12 +1,12 @@
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import type { BundleImportResult } from '../../shared/bundles.ts';
 import { StackmeterError } from '../../shared/result.ts';
-import { importBundle, refusal } from '../bundles/import.ts';
+import { importBundleFile, refusal } from '../bundles/import.ts';
 import { normaliseFingerprint } from '../bundles/key-store.ts';
 import { shortFingerprint } from '../bundles/keys.ts';
-import { verifyBundle } from '../bundles/verify.ts';
+import { verifyBundleFile } from '../bundles/verify.ts';
 import { openCache } from '../cache/open.ts';
 import { createCore } from '../index.ts';
 import { osUserName } from '../os-user.ts';
@@ -34,15 +34,9 @@ export interface OpenBundleOptions extends Omit<CoreOptions, 'dbPath' | 'readOnl
 export async function openBundleReadOnly(path: string, options: OpenBundleOptions = {}): Promise<OpenedBundle> {
   const { trustFingerprint, ...coreOptions } = options;
   const fileName = basename(path);
-  let file: Buffer;
-  try {
-    file = readFileSync(path);
-  } catch (err) {
-    throw new StackmeterError('NOT_FOUND', `The bundle ${path} cannot be read `
-      + `(${(err as NodeJS.ErrnoException).code ?? 'error'}).`);
-  }
   // Every check but trust first, so that a damaged bundle is refused for what is wrong with it, whoever signed it.
-  const report = verifyBundle(file, fileName);
+  // The file is read by position, one entry at a time, here and by the import: a bundle of any size opens.
+  const report = verifyBundleFile(path, fileName);
   const refused = refusal(report);
   if (refused !== null) throw refused;
   const signer = report.manifest!.keyFingerprint;
@@ -64,7 +58,7 @@ export async function openBundleReadOnly(path: string, options: OpenBundleOption
     let imported: BundleImportResult;
     try {
       const at = (coreOptions.clock ?? { now: () => new Date() }).now();
-      imported = importBundle(db, file, { fileName, actor: { user: osUserName(coreOptions.env ?? process.env), at },
+      imported = importBundleFile(db, path, { fileName, actor: { user: osUserName(coreOptions.env ?? process.env), at },
         trustFingerprint: signer });
     } finally {
       db.close();

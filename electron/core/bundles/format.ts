@@ -12,14 +12,21 @@
  *
  *   record = u16 name length | name (UTF-8) | u64 stored length | stored bytes
  *
- * Entries hold JSON or NDJSON (one JSON value per line, each line ending in "\n"): usage.ndjson, stamps.ndjson,
- * subscriptions.ndjson, meters.json, rate-cards.json, statements.ndjson and audit.ndjson (export.ts describes them).
+ * Entries hold JSON or NDJSON (one JSON value per line, each line ending in "\n"): the usage chunks
+ * usage-000001.ndjson, usage-000002.ndjson... (bundles written before chunks: one usage.ndjson), stamps.ndjson,
+ * subscriptions.ndjson, meters.json, rate-cards.json, adjustments.json, statements.ndjson and audit.ndjson (export.ts
+ * describes them). Entry records come sorted by name, so the usage chunks, which sort after every other entry, are
+ * last: a writer streams them after the small entries, and a reader finds a chunk dropped or moved.
  * audit.ndjson is required: the whole audit log, one AuditEntry per line in seq order from seq 1, so that its hash
  * chain verifies from the zero hash.
  *
  * Entry records are stored as raw deflate (RFC 1951). The manifest lists, for every entry, its name, its length and
  * the SHA-256 of its UNCOMPRESSED bytes: what is hashed and signed is what gets imported, so a verdict never depends
  * on a zlib version reproducing the same compressed bytes. The manifest and the signature are stored as they are.
+ *
+ * The container is read by its frames alone (indexContainer): a reader learns every record's name, place and length
+ * with a few positional reads, and reads, inflates and checks one entry at a time, so a bundle of any size is handled
+ * in bounded memory.
  *
  * The manifest record must be the canonical JSON of its value (sorted keys, no whitespace; canonical-json.ts), so
  * its bytes are the only text of that value and the signature covers exactly what the reader parses. The same
@@ -35,14 +42,39 @@ export const MANIFEST_FORMAT = 'stackmeter-bundle';
 export const MANIFEST_NAME = 'manifest.json';
 export const SIGNATURE_NAME = 'signature.bin';
 export const AUDIT_NAME = 'audit.ndjson';
+export const ADJUSTMENTS_NAME = 'adjustments.json';
 /** How entries are stored in the container. */
 export const ENTRY_COMPRESSION = 'deflate-raw';
 
-/** The entries a full export writes; any other well-named entry is carried as well. */
+/** The entries a full export writes besides the usage chunks; any other well-named entry is carried as well. */
 export const STANDARD_ENTRY_NAMES = [
-  'usage.ndjson', 'stamps.ndjson', 'subscriptions.ndjson', 'meters.json', 'rate-cards.json', 'statements.ndjson',
+  'stamps.ndjson', 'subscriptions.ndjson', 'meters.json', 'rate-cards.json', ADJUSTMENTS_NAME, 'statements.ndjson',
   AUDIT_NAME,
 ] as const;
+
+/**
+ * The most uncompressed bytes a reader accepts in one entry: the usage chunks hold 16 MiB, and bundles made before
+ * chunks held at most this much. An entry listed larger is refused before it is inflated, so that no bundle, however
+ * made, can make a reader hold more than this at once.
+ */
+export const MAX_ENTRY_BYTES = 1024 * 1024 * 1024;
+
+/** Usage before chunks: one entry of every record (bundles written by earlier versions; still imported). */
+export const LEGACY_USAGE_NAME = 'usage.ndjson';
+const USAGE_ENTRY = /^usage(-\d{6})?\.ndjson$/;
+
+/** The name of the n-th usage chunk (from 1): usage-000001.ndjson. */
+export function usageChunkName(n: number): string {
+  if (!Number.isSafeInteger(n) || n < 1 || n > 999_999) {
+    throw new StackmeterError('INVALID_ARGUMENT', `A bundle holds at most 999999 usage chunks (not ${n}).`);
+  }
+  return `usage-${String(n).padStart(6, '0')}.ndjson`;
+}
+
+/** A usage chunk, or the single usage entry of an older bundle: read one at a time, never kept. */
+export function isUsageEntry(name: string): boolean {
+  return USAGE_ENTRY.test(name);
+}
 
 /** A SHA-256 digest (of an entry, a key or an audit entry) as the bundle writes it: lower-case hex. */
 export const SHA256_HEX = /^[0-9a-f]{64}$/;
@@ -87,6 +119,28 @@ export interface ContainerRecord {
   offset: number;
 }
 
+/** One record as indexed from its frame: where its stored bytes are, not the bytes. */
+export interface IndexedRecord {
+  name: string;
+  /** Byte offset of the record's start (its name length) in the file. */
+  offset: number;
+  /** Byte offset of its stored bytes. */
+  dataOffset: number;
+  /** Length of its stored bytes. */
+  length: number;
+}
+
+/** A bundle's bytes, read by position: a Buffer in memory or an open file (file-source.ts). */
+export interface BundleSource {
+  readonly length: number;
+  /** Exactly `length` bytes from `position`, which the caller keeps within the source. */
+  read(position: number, length: number): Buffer;
+}
+
+export function bufferSource(file: Buffer): BundleSource {
+  return { length: file.length, read: (position, length) => file.subarray(position, position + length) };
+}
+
 /** Why a byte sequence is not a readable container; `check` is 'header' or 'container'. */
 export class ContainerError extends Error {
   readonly check: 'header' | 'container';
@@ -104,18 +158,21 @@ export function isValidEntryName(name: string): boolean {
 /** Header and records, back to back. Records are written in the order given. */
 export function encodeContainer(records: { name: string; stored: Buffer }[]): Buffer {
   const parts: Buffer[] = [Buffer.from(BUNDLE_HEADER, 'ascii')];
-  for (const { name, stored } of records) {
-    const nameBytes = Buffer.from(name, 'utf8');
-    if (nameBytes.length > 0xffff) {
-      throw new StackmeterError('INVALID_ARGUMENT', `The bundle record name "${name.slice(0, 40)}..." is too long.`);
-    }
-    const frame = Buffer.alloc(2 + nameBytes.length + 8);
-    frame.writeUInt16BE(nameBytes.length, 0);
-    nameBytes.copy(frame, 2);
-    frame.writeBigUInt64BE(BigInt(stored.length), 2 + nameBytes.length);
-    parts.push(frame, stored);
-  }
+  for (const { name, stored } of records) parts.push(recordFrame(name, stored.length), stored);
   return Buffer.concat(parts);
+}
+
+/** What precedes a record's stored bytes: u16 name length, name, u64 stored length. */
+export function recordFrame(name: string, storedLength: number): Buffer {
+  const nameBytes = Buffer.from(name, 'utf8');
+  if (nameBytes.length > 0xffff) {
+    throw new StackmeterError('INVALID_ARGUMENT', `The bundle record name "${name.slice(0, 40)}..." is too long.`);
+  }
+  const frame = Buffer.alloc(2 + nameBytes.length + 8);
+  frame.writeUInt16BE(nameBytes.length, 0);
+  nameBytes.copy(frame, 2);
+  frame.writeBigUInt64BE(BigInt(storedLength), 2 + nameBytes.length);
+  return frame;
 }
 
 /**
@@ -124,13 +181,26 @@ export function encodeContainer(records: { name: string; stored: Buffer }[]): Bu
  * after the signature record.
  */
 export function decodeContainer(file: Buffer): ContainerRecord[] {
+  return indexContainer(bufferSource(file)).map(({ name, offset, dataOffset, length }) =>
+    ({ name, offset, stored: file.subarray(dataOffset, dataOffset + length) }));
+}
+
+/** Longest header the reader looks at: the magic, up to 8 version digits, the newline. */
+const HEADER_WINDOW = BUNDLE_MAGIC.length + 9;
+
+/**
+ * decodeContainer's records, from the frames alone: the header, then for each record its u16 name length, name and
+ * u64 length, skipping the stored bytes. Same errors as decodeContainer, with the same messages.
+ */
+export function indexContainer(source: BundleSource): IndexedRecord[] {
   const magic = Buffer.from(BUNDLE_MAGIC, 'ascii');
-  if (file.length < magic.length || !file.subarray(0, magic.length).equals(magic)) {
+  const head = source.read(0, Math.min(source.length, HEADER_WINDOW));
+  if (head.length < magic.length || !head.subarray(0, magic.length).equals(magic)) {
     throw new ContainerError('header',
       `the file does not start with "${BUNDLE_MAGIC}": it is not a Stackmeter bundle, or its first bytes were changed.`);
   }
-  const newline = file.indexOf(0x0a, magic.length);
-  const versionText = file.subarray(magic.length, newline === -1 ? Math.min(file.length, magic.length + 8) : newline)
+  const newline = head.indexOf(0x0a, magic.length);
+  const versionText = head.subarray(magic.length, newline === -1 ? Math.min(head.length, magic.length + 8) : newline)
     .toString('latin1');
   if (newline === -1 || newline > magic.length + 8 || !/^[0-9]+$/.test(versionText)) {
     throw new ContainerError('header', 'the header line is damaged: no container version follows the magic.');
@@ -140,40 +210,41 @@ export function decodeContainer(file: Buffer): ContainerRecord[] {
       `container version ${versionText} is not supported: this Stackmeter reads version ${BUNDLE_VERSION}.`);
   }
 
-  const records: ContainerRecord[] = [];
+  const size = source.length;
+  const records: IndexedRecord[] = [];
   let at = newline + 1;
-  while (at < file.length) {
+  while (at < size) {
     const offset = at;
     const index = records.length + 1;
-    if (file.length - at < 2) throw cutShort(file, offset, `record ${index}'s name length`);
-    const nameLength = file.readUInt16BE(at);
+    if (size - at < 2) throw cutShort(size, offset, `record ${index}'s name length`);
+    const nameLength = source.read(at, 2).readUInt16BE(0);
     at += 2;
-    if (file.length - at < nameLength) throw cutShort(file, offset, `record ${index}'s name`);
-    const name = file.subarray(at, at + nameLength).toString('utf8');
+    if (size - at < nameLength) throw cutShort(size, offset, `record ${index}'s name`);
+    const name = source.read(at, nameLength).toString('utf8');
     at += nameLength;
-    if (file.length - at < 8) throw cutShort(file, offset, `the length of record ${index} (${quote(name)})`);
-    const declared = file.readBigUInt64BE(at);
+    if (size - at < 8) throw cutShort(size, offset, `the length of record ${index} (${quote(name)})`);
+    const declared = source.read(at, 8).readBigUInt64BE(0);
     at += 8;
-    if (BigInt(file.length - at) < declared) {
-      throw cutShort(file, offset,
+    if (BigInt(size - at) < declared) {
+      throw cutShort(size, offset,
         `record ${index} (${quote(name)}), which declares ${declared} bytes from byte ${at} `
-        + `but only ${file.length - at} remain`);
+        + `but only ${size - at} remain`);
     }
     const length = Number(declared);
-    records.push({ name, stored: file.subarray(at, at + length), offset });
+    records.push({ name, offset, dataOffset: at, length });
     at += length;
-    if (name === SIGNATURE_NAME && at < file.length) {
+    if (name === SIGNATURE_NAME && at < size) {
       // Checked before trying to read what follows as a record, so that appended bytes are called what they are.
-      throw new ContainerError('container', `${file.length - at} bytes follow ${SIGNATURE_NAME}, `
+      throw new ContainerError('container', `${size - at} bytes follow ${SIGNATURE_NAME}, `
         + `which ends at byte ${at}: something was appended to the bundle.`);
     }
   }
   return records;
 }
 
-function cutShort(file: Buffer, offset: number, what: string): ContainerError {
+function cutShort(size: number, offset: number, what: string): ContainerError {
   return new ContainerError('container',
-    `the file is truncated or damaged: it ends at byte ${file.length}, inside ${what} `
+    `the file is truncated or damaged: it ends at byte ${size}, inside ${what} `
     + `(the record starts at byte ${offset}).`);
 }
 

@@ -1,4 +1,3 @@
-import { readFileSync } from 'node:fs';
 import type Database from 'better-sqlite3';
 import type { BundleVerification } from '../../shared/bundles.ts';
 import type { Handlers } from '../../shared/contract.ts';
@@ -9,12 +8,12 @@ import type { AuditSink } from '../chargeback/audit-sink.ts';
 import { auditExport } from '../exports/export-audit.ts';
 import type { FileRefs } from '../file-refs.ts';
 import { exportBundle } from './export.ts';
-import { importBundle } from './import.ts';
+import { importBundleFile } from './import.ts';
 import {
   installationKeyInfo, PASSPHRASE_VARIABLE, trustedKeys, trustKey, unlockSigningKey, type KeyUnlock,
 } from './key-store.ts';
 import { shortFingerprint } from './keys.ts';
-import { inspectBundle } from './verify.ts';
+import { verifyBundleFile } from './verify.ts';
 
 export type BundleMethods = 'bundles:key' | 'bundles:trusted' | 'bundles:trust' | 'bundles:export' | 'bundles:verify'
   | 'bundles:import' | 'usage:import';
@@ -29,15 +28,6 @@ export interface BundleDeps {
   protector: KeyUnlock['protector'];
   /** core.importFiles: usage files by path. */
   importFiles(paths: string[], options?: { connection?: string; dateFormat?: string }): Promise<ImportFileResult[]>;
-}
-
-function readFile(path: string, name: string): Buffer {
-  try {
-    return readFileSync(path);
-  } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code ?? 'error';
-    throw new StackmeterError('NOT_FOUND', `${name} cannot be read (${code}).`);
-  }
 }
 
 /** The contract methods of offline bundles and of usage files picked in the console. */
@@ -67,8 +57,7 @@ export function bundleHandlers(deps: BundleDeps): Pick<Handlers, BundleMethods> 
     'bundles:verify': (fileRef): BundleVerification => {
       const file = files.resolve(fileRef);
       const trusted = trustedKeys(db);
-      const { report } = inspectBundle(readFile(file.path, file.name), file.name,
-        { trusted: trusted.map((k) => k.fingerprint) });
+      const report = verifyBundleFile(file.path, file.name, { trusted: trusted.map((k) => k.fingerprint) });
       const manifest = report.manifest;
       const signer = manifest === null ? null : trusted.find((k) => k.fingerprint === manifest.keyFingerprint);
       return {
@@ -86,7 +75,7 @@ export function bundleHandlers(deps: BundleDeps): Pick<Handlers, BundleMethods> 
     },
     'bundles:import': (fileRef, trustFingerprint) => {
       const file = files.resolve(fileRef);
-      return importBundle(db, readFile(file.path, file.name), {
+      return importBundleFile(db, file.path, {
         fileName: file.name, actor: deps.actor(), ...(trustFingerprint === undefined ? {} : { trustFingerprint }),
       });
     },

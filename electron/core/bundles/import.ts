@@ -3,38 +3,49 @@ import type Database from 'better-sqlite3';
 import type { BundleImportCount, BundleImportResult } from '../../shared/bundles.ts';
 import type { StatementDocument } from '../../shared/chargeback.ts';
 import type { Granularity, MeterOverrideInput } from '../../shared/domain.ts';
+import type { Adjustment } from '../../shared/rating.ts';
 import { StackmeterError } from '../../shared/result.ts';
 import type { UsageRecord } from '../azure/usage-record.ts';
 import * as connections from '../cache/connections.ts';
 import { importOverrides } from '../cache/meter-overrides.ts';
 import * as subscriptions from '../cache/subscriptions.ts';
 import { createUsageWriter, type WriteCounts } from '../cache/usage-writer.ts';
+import { parseAdjustmentsJson } from '../chargeback/adjustment-files.ts';
+import { listAdjustments } from '../chargeback/adjustments-store.ts';
 import { appendAudit, type Actor } from '../chargeback/audit-log.ts';
 import { canonicalJson } from '../chargeback/canonical-json.ts';
 import { statementHash } from '../chargeback/statement-hash.ts';
 import { meterMatchKey } from '../meters/catalog.ts';
+import { validateAdjustments } from '../rating/index.ts';
 import { IMPORTED_SOURCE } from '../secrets.ts';
 import { STAMPS_NAME } from './export.ts';
-import { AUDIT_NAME, type BundleEntry } from './format.ts';
+import { withBundleFile } from './file-source.ts';
+import {
+  ADJUSTMENTS_NAME, AUDIT_NAME, isUsageEntry, type BundleEntry, type BundleSource, type IndexedRecord,
+  type Manifest,
+} from './format.ts';
 import { normaliseFingerprint, trustedKeys, trustKey } from './key-store.ts';
 import { shortFingerprint } from './keys.ts';
-import { inspectBundle, type BundleReport } from './verify.ts';
+import { inflateEntry, inspectSource, type BundleReport } from './verify.ts';
 
 /**
  * `bundle import`: a bundle into this cache, whole or not at all.
  *
  * First every check of `bundle verify` must pass, the signer's key included (trusted, or given by the user to trust
- * now): otherwise the bundle is refused naming the check and the file, and nothing is read from it. Then its entries
- * are parsed and written in ONE transaction:
+ * now): otherwise the bundle is refused naming the check and the file, and nothing is read from it. That pass keeps
+ * only the small entries; then they are parsed and everything is written in ONE transaction, the usage chunks read
+ * back one at a time (read, inflated and hashed again, so that what is written is what was verified):
  * - usage through the sync's own writer and natural key, so importing twice, overlapping bundles, or a sync before or
  *   after never duplicate a record, and the rollups stay exact;
  * - stamps this cache does not know become connections marked 'imported' (no credential: they cannot sync), so that
  *   several stamps' bundles consolidate into one cache; subscriptions as those stamps reported them;
  * - meter overrides this cache lacks (one set here is kept);
- * - rate card versions and finalized statements by ID: identical content is already present, different content under
- *   the same published version or statement ID is a CONFLICT that refuses the bundle;
+ * - rate card versions, adjustments and finalized statements by ID: identical content is already present, different
+ *   content under the same published version, adjustment or statement ID is a CONFLICT that refuses the bundle (a
+ *   replay prices with the cache's adjustments, so the bundle's must be the ones here); adjustments.json is optional,
+ *   bundles written before it was added still import;
  * - the signer's audit log into imported_audit_log (another installation's chain cannot join this one's), then one
- *   local 'bundle.import' entry with the manifest's hash, the signer and the counts.
+ *   local 'bundle.import' entry with the manifest's hash, the signer, the counts and every adjustment it added.
  */
 
 export interface BundleImportOptions {
@@ -59,12 +70,20 @@ export function refusal(report: BundleReport): StackmeterError | null {
   return new StackmeterError('BAD_INPUT', `The bundle ${report.fileName} is refused.${where}${advice}`);
 }
 
-export function importBundle(db: Database.Database, file: Buffer, options: BundleImportOptions): BundleImportResult {
+/** A bundle file into this cache, in the memory of one usage chunk whatever its size. NOT_FOUND when unreadable. */
+export function importBundleFile(db: Database.Database, path: string, options: BundleImportOptions):
+BundleImportResult {
+  return withBundleFile(path, `The bundle ${options.fileName}`, (file) => importBundleSource(db, file, options));
+}
+
+function importBundleSource(db: Database.Database, source: BundleSource, options: BundleImportOptions):
+BundleImportResult {
   const { fileName, actor } = options;
   const trusted = trustedKeys(db);
   const given = options.trustFingerprint === undefined ? null : normaliseFingerprint(options.trustFingerprint);
-  const { report, entries } = inspectBundle(file, fileName,
-    { trusted: [...trusted.map((k) => k.fingerprint), ...(given === null ? [] : [given])] });
+  const { report, entries, records } = inspectSource(source, fileName,
+    { trusted: [...trusted.map((k) => k.fingerprint), ...(given === null ? [] : [given])] },
+    (name) => !isUsageEntry(name));
   if (given !== null && report.manifest !== null && report.manifest.keyFingerprint !== given) {
     throw new StackmeterError('BAD_INPUT', `The bundle ${fileName} is refused: it is signed by key `
       + `${shortFingerprint(report.manifest.keyFingerprint)} (${report.manifest.keyFingerprint}), not by the key `
@@ -83,13 +102,15 @@ export function importBundle(db: Database.Database, file: Buffer, options: Bundl
     const newlyTrusted = known === undefined
       && trustKey(db, signer, `Key ${shortFingerprint(signer)}, trusted importing ${fileName}`, actor);
     const stampIds = importStamps(db, content, options);
+    const adjustments = importAdjustments(db, content.adjustments, options);
     const counts: BundleImportCount[] = [
       stampIds.count,
       importSubscriptions(db, content, stampIds.ids, options),
       importMeterOverrides(db, content, actor),
       importRateCards(db, content, options),
+      adjustments.count,
       importStatements(db, content, fileName),
-      importUsage(writer, entryOf(entries, 'usage.ndjson'), fileName, stampIds.ids),
+      importUsage(writer, usageEntries(source, manifest, records, fileName), fileName, stampIds.ids),
       importAudit(db, content.audit, signer, fileName, known?.own === true),
     ];
     appendAudit(db, {
@@ -98,6 +119,7 @@ export function importBundle(db: Database.Database, file: Buffer, options: Bundl
         fileName, manifestSha256, signer, period: manifest.period, stamps: manifest.stamps,
         createdAt: manifest.createdAt, newlyTrusted,
         counts: counts.map(({ what, added, present, other }) => ({ what, added, present, other })),
+        addedAdjustments: adjustments.added,
       },
     }, actor.user, actor.at);
     return {
@@ -149,6 +171,7 @@ interface Content {
   subscriptions: SubscriptionLine[];
   overrides: OverrideLine[];
   cards: CardLine[];
+  adjustments: Adjustment[];
   statements: StatementLine[];
   audit: AuditLine[];
 }
@@ -326,7 +349,21 @@ function parseEntries(entries: BundleEntry[], fileName: string): Content {
     // The chain was verified line by line (audit-chain.ts), so every field has its type.
     ...(read.fields as unknown as AuditLine),
   }));
-  return { stamps, subscriptions: subs, overrides, cards, statements, audit };
+  return { stamps, subscriptions: subs, overrides, cards, adjustments: parseAdjustments(entries, fileName), statements,
+    audit };
+}
+
+/** adjustments.json, checked as an adjustments file is (its shape, then what the rating engine requires). */
+function parseAdjustments(entries: BundleEntry[], fileName: string): Adjustment[] {
+  const bytes = entryOf(entries, ADJUSTMENTS_NAME);
+  if (bytes === null) return [];
+  try {
+    return parseAdjustmentsJson(bytes.toString('utf8'), ADJUSTMENTS_NAME);
+  } catch (err) {
+    if (!(err instanceof StackmeterError)) throw err;
+    throw new StackmeterError('BAD_INPUT', `The bundle ${fileName} is refused: ${err.message} `
+      + 'Nothing of it was imported.');
+  }
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -466,6 +503,47 @@ BundleImportCount {
   return result;
 }
 
+/**
+ * The bundle's adjustments this cache lacks, added as they are (audited in the import's own entry, which lists them).
+ * One with an ID known here must be identical: a replay prices with the cache's adjustments, so a different one would
+ * make the bundle's statements, or this cache's, replay otherwise.
+ */
+function importAdjustments(db: Database.Database, adjustments: Adjustment[], { fileName, actor }: BundleImportOptions):
+{ count: BundleImportCount; added: Adjustment[] } {
+  const result = count('adjustments');
+  const local = listAdjustments(db);
+  const stored = new Map(local.map((a) => [a.id, canonicalJson(a)]));
+  const added: Adjustment[] = [];
+  for (const adjustment of adjustments) {
+    const before = stored.get(adjustment.id);
+    if (before === undefined) {
+      added.push(adjustment);
+    } else if (before === canonicalJson(adjustment)) {
+      result.present++;
+    } else {
+      throw new StackmeterError('CONFLICT', `The bundle ${fileName} is refused: its adjustment "${adjustment.id}" `
+        + `differs from the adjustment "${adjustment.id}" here. Statements replay with the cache's adjustments, so `
+        + 'make them the same on both installations (or rename one), then import again.');
+    }
+  }
+  // Together they must still be a valid list: e.g. no two price overrides of one meter for the same scope.
+  const problems = validateAdjustments([...local, ...added], 'adjustments');
+  if (problems.length > 0) {
+    const at = /^adjustments\[(\d+)\]/.exec(problems[0]!.path);
+    const which = at === null ? null : [...local, ...added][Number(at[1])];
+    throw new StackmeterError('CONFLICT', `The bundle ${fileName} is refused: its adjustments cannot join this `
+      + `cache's${which === undefined || which === null ? '' : ` (adjustment "${which.id}")`}: `
+      + `${problems[0]!.message}`);
+  }
+  const insert = db.prepare(`INSERT INTO adjustments (id, type, scope, adjustment, updated_at)
+                             VALUES (?, ?, ?, ?, ?)`);
+  for (const a of added) {
+    insert.run(a.id, a.type, canonicalJson(a.scope), canonicalJson(a), actor.at.toISOString());
+  }
+  result.added = added.length;
+  return { count: result, added };
+}
+
 function importStatements(db: Database.Database, content: Content, fileName: string): BundleImportCount {
   const result = count('statements');
   const storedHash = db.prepare('SELECT hash FROM statements WHERE id = ?').pluck();
@@ -510,10 +588,27 @@ function seconds(iso: string, fail: (problem: string) => never, field: string): 
   return ms / 1000;
 }
 
-function importUsage(writer: ReturnType<typeof createUsageWriter>, bytes: Buffer | null, fileName: string,
+/**
+ * The usage entries (chunks in name order, or the single usage.ndjson of an older bundle), each read from the file,
+ * inflated and checked against the manifest again only when its turn comes, and let go before the next.
+ */
+function* usageEntries(source: BundleSource, manifest: Manifest, records: Map<string, IndexedRecord>,
+  fileName: string): Generator<BundleEntry> {
+  for (const entry of manifest.entries) {
+    if (!isUsageEntry(entry.name)) continue;
+    const record = records.get(entry.name)!;
+    const inflated = inflateEntry(entry, record, source.read(record.dataOffset, record.length));
+    if (!('bytes' in inflated)) {
+      throw new StackmeterError('BAD_INPUT', `The bundle ${fileName} is refused: it changed while it was imported. `
+        + `${inflated.detail} Nothing of it was imported.`);
+    }
+    yield { name: entry.name, bytes: inflated.bytes };
+  }
+}
+
+function importUsage(writer: ReturnType<typeof createUsageWriter>, entries: Iterable<BundleEntry>, fileName: string,
   ids: Map<string, number>): BundleImportCount {
   const result = count('usage records', 'quantity updated');
-  if (bytes === null) return result;
   const batches = new Map<string, { connectionId: number | null; granularity: Granularity; records: UsageRecord[] }>();
   const add = (counts: WriteCounts): void => {
     result.added += counts.inserted;
@@ -524,33 +619,35 @@ function importUsage(writer: ReturnType<typeof createUsageWriter>, bytes: Buffer
     add(writer.writeWithin(batch.records, { granularity: batch.granularity, connectionId: batch.connectionId }));
     batch.records = [];
   };
-  for (const [line, text] of lines(bytes)) {
-    const where = `usage.ndjson line ${line}`;
-    const fail = (problem: string): never => {
-      throw new EntryError(fileName, where, problem);
-    };
-    const read = new FieldReader(parseJson(text, fail), fail);
-    const stamp = read.textOrNull('stamp');
-    const connectionId = stamp === null ? null : stampId(ids, stamp, fileName, where);
-    const granularity = read.oneOf('granularity', ['Hourly', 'Daily']);
-    const quantityText = read.text('quantity');
-    if (!QUANTITY.test(quantityText)) fail('quantity is not a decimal number.');
-    const subscriptionId = read.text('subscriptionId');
-    if (!/^[0-9a-fA-F-]{36}$/.test(subscriptionId)) fail('subscriptionId is not a GUID.');
-    const record: UsageRecord = {
-      subscriptionId: subscriptionId.toLowerCase(), meterId: read.text('meterId'),
-      usageStart: seconds(read.text('usageStart'), fail, 'usageStart'),
-      usageEnd: seconds(read.text('usageEnd'), fail, 'usageEnd'),
-      quantityText, resourceUri: read.text('resourceUri'), location: read.textOrNull('location'),
-      tags: read.objectOrNull('tags') as Record<string, string> | null,
-      additionalInfo: read.objectOrNull('additionalInfo'),
-    };
-    if (record.usageEnd <= record.usageStart) fail('usageEnd is not after usageStart.');
-    const key = `${connectionId ?? ''}|${granularity}`;
-    let batch = batches.get(key);
-    if (batch === undefined) batches.set(key, (batch = { connectionId, granularity, records: [] }));
-    batch.records.push(record);
-    if (batch.records.length >= BATCH) flush(batch);
+  for (const { name, bytes } of entries) {
+    for (const [line, text] of lines(bytes)) {
+      const where = `${name} line ${line}`;
+      const fail = (problem: string): never => {
+        throw new EntryError(fileName, where, problem);
+      };
+      const read = new FieldReader(parseJson(text, fail), fail);
+      const stamp = read.textOrNull('stamp');
+      const connectionId = stamp === null ? null : stampId(ids, stamp, fileName, where);
+      const granularity = read.oneOf('granularity', ['Hourly', 'Daily']);
+      const quantityText = read.text('quantity');
+      if (!QUANTITY.test(quantityText)) fail('quantity is not a decimal number.');
+      const subscriptionId = read.text('subscriptionId');
+      if (!/^[0-9a-fA-F-]{36}$/.test(subscriptionId)) fail('subscriptionId is not a GUID.');
+      const record: UsageRecord = {
+        subscriptionId: subscriptionId.toLowerCase(), meterId: read.text('meterId'),
+        usageStart: seconds(read.text('usageStart'), fail, 'usageStart'),
+        usageEnd: seconds(read.text('usageEnd'), fail, 'usageEnd'),
+        quantityText, resourceUri: read.text('resourceUri'), location: read.textOrNull('location'),
+        tags: read.objectOrNull('tags') as Record<string, string> | null,
+        additionalInfo: read.objectOrNull('additionalInfo'),
+      };
+      if (record.usageEnd <= record.usageStart) fail('usageEnd is not after usageStart.');
+      const key = `${connectionId ?? ''}|${granularity}`;
+      let batch = batches.get(key);
+      if (batch === undefined) batches.set(key, (batch = { connectionId, granularity, records: [] }));
+      batch.records.push(record);
+      if (batch.records.length >= BATCH) flush(batch);
+    }
   }
   for (const batch of batches.values()) if (batch.records.length > 0) flush(batch);
   return result;

@@ -174,8 +174,20 @@ describe('tampered bundles are refused, naming the part and the check', () => {
     expect(firstFailure(dropped)).toMatchObject({ check: 'present', subject: 'statements.ndjson' });
     expect(refusal(dropped).message).toContain('statements.ndjson failed the present check');
 
-    const added = rebuild([{ name: 'extra.ndjson', stored: encodeContainerEntry('{}\n') }, ...records]);
+    // Put where a writer would put it (entries are sorted by name), so that only the manifest can tell.
+    const extra = { name: 'extra.ndjson', stored: encodeContainerEntry('{}\n'), offset: 0 };
+    const added = rebuild([...records.slice(0, -2), extra].sort((a, b) => (a.name < b.name ? -1 : 1))
+      .concat(records.slice(-2)));
     expect(firstFailure(added)).toMatchObject({ check: 'listed', subject: 'extra.ndjson' });
+  });
+
+  it('entries moved in the container, even though each still matches its hash', () => {
+    const [first, second, ...rest] = records;
+    const moved = rebuild([second!, first!, ...rest]);
+    const failure = firstFailure(moved);
+    expect(failure).toMatchObject({ check: 'container', subject: FILE });
+    expect(failure.detail).toMatch(/^The record "audit\.ndjson" at byte \d+ comes after "meters\.json": entries are /);
+    expect(refusal(moved).message).toContain(`${FILE} failed the container check`);
   });
 
   it('a dropped or moved manifest or signature', () => {
@@ -226,6 +238,14 @@ describe('tampered bundles are refused, naming the part and the check', () => {
     expect(firstFailure(resign(manifest))).toMatchObject({ check: 'size', subject: 'usage.ndjson' });
     expect(firstFailure(resign(manifest)).detail)
       .toBe('The entry usage.ndjson holds more than the 1000 bytes manifest.json lists.');
+  });
+
+  it('an entry listed larger than any entry may be is refused before it is inflated', () => {
+    const manifest = JSON.parse(record('manifest.json').stored.toString()) as Manifest;
+    manifest.entries.find((e) => e.name === 'usage.ndjson')!.bytes = 2 ** 40;
+    expect(firstFailure(resign(manifest))).toEqual({ check: 'size', subject: 'usage.ndjson', ok: false,
+      detail: `The entry usage.ndjson is listed with ${2 ** 40} bytes, more than the 1073741824 a bundle entry may `
+        + 'hold: it was not written by Stackmeter.' });
   });
 
   it('a bundle without an audit log, even when signed', () => {
