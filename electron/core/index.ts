@@ -254,7 +254,7 @@ export function createCore(options: CoreOptions): Core {
     'statements:export': (id, format, pdfLayout) =>
       exportStatement(db, id, format, pdfLayout, { dir: exportDir, actor: actor(), audit }),
     ...bundleHandlers({
-      db, files, exportDir, audit, actor, env, protector: options.secretProtector,
+      db, files, exportDir, audit, actor, env, protector: options.secretProtector, emit,
       importFiles: (paths, importOptions) => core.importFiles(paths, importOptions),
     }),
     ...capacityHandlers({ db, actor, audit, exportDir, secrets, env }),

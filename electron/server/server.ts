@@ -140,6 +140,9 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     const unsubscribes = EVENT_NAMES.map((name) =>
       core.on(name, (payload) => {
         res.write(`event: ${name}\ndata: ${JSON.stringify(payload)}\n\n`);
+        // Node corks a chunked response until the next tick; a bundle export or import emits its progress from one
+        // synchronous call, so without this nothing would reach the page before it returns.
+        res.socket?.uncork();
       }));
     const heartbeat = setInterval(() => res.write(': heartbeat\n\n'), HEARTBEAT_MS);
     eventStreams.add(res);

@@ -112,3 +112,27 @@ export interface BundleImportResult {
   newlyTrusted: boolean;
   counts: BundleImportCount[];
 }
+
+/**
+ * How far a bundle export, verification or import has come, reported once per usage chunk (the `bundles:progress`
+ * event). An import reports its verify pass, then its write pass, each from 0 to its total.
+ */
+export interface BundleProgress {
+  operation: 'export' | 'import' | 'verify';
+  /** The bundle; an export's is the name it is written under (published with a suffix if that name is taken). */
+  fileName: string;
+  /** A short word: 'writing' (export), 'verifying' (the checks, also import's first pass), 'importing'. */
+  phase: string;
+  done: number;
+  total: number;
+  /** Export counts usage records (its total from the hourly rollup); verify and import count usage chunks. */
+  unit: 'records' | 'chunks';
+  /** 0 to 100; 100 when the total is 0. */
+  percent: number;
+}
+
+/** A progress report, its percent computed; `done` never beyond `total`. */
+export function bundleProgress(p: Omit<BundleProgress, 'percent'>): BundleProgress {
+  const total = Math.max(p.total, p.done);
+  return { ...p, total, percent: total === 0 ? 100 : (p.done / total) * 100 };
+}

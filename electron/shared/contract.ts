@@ -36,7 +36,8 @@ import type {
 } from './chargeback.ts';
 import type { AuditExportFormat } from './auditor.ts';
 import type {
-  BundleExportInput, BundleExportResult, BundleImportResult, BundleKeyInfo, BundleVerification, TrustedKey,
+  BundleExportInput, BundleExportResult, BundleImportResult, BundleKeyInfo, BundleProgress, BundleVerification,
+  TrustedKey,
 } from './bundles.ts';
 import type {
   CapacityExportFormat, CapacityModel, CapacityQuery, CapacityReport, FabricCapacity, RecoveryDraftInput,
@@ -234,9 +235,10 @@ export type Client = { [M in Method]: (...args: Args<M>) => Promise<Returns<M>> 
 export interface StackmeterEvents {
   'sync:progress': SyncProgress;
   'sync:finished': SyncRunRow;
+  'bundles:progress': BundleProgress;
 }
 export type EventName = keyof StackmeterEvents;
-export const EVENT_NAMES: readonly EventName[] = ['sync:progress', 'sync:finished'];
+export const EVENT_NAMES: readonly EventName[] = ['sync:progress', 'sync:finished', 'bundles:progress'];
 
 /** Electron IPC channel names: one invoke channel per method, one push channel per event. */
 export const invokeChannel = (method: Method): string => `stackmeter:${method}`;

@@ -4,6 +4,7 @@ import { connect } from 'node:net';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { networkInterfaces, tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Worker } from 'node:worker_threads';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Core } from '../../electron/core/types.ts';
 import type { EventName, StackmeterEvents } from '../../electron/shared/contract.ts';
@@ -280,6 +281,44 @@ describe('events', () => {
     await expect.poll(() => testCore.listenerCount('sync:progress')).toBe(0);
     expect(testCore.listenerCount('sync:finished')).toBe(0);
   });
+  it('sends each event at once, even while the core is busy in one synchronous call (a bundle import)', async () => {
+    // The client reads on its own thread, as a browser would: it notes when each event arrives.
+    const client = new Worker(`
+      const { request } = require('node:http');
+      const { parentPort, workerData } = require('node:worker_threads');
+      const req = request({ host: '127.0.0.1', port: workerData.port, path: '/api/events',
+        headers: { Authorization: 'Bearer ' + workerData.token } }, (res) => {
+        res.setEncoding('utf8');
+        res.on('data', (chunk) => {
+          if (chunk.includes(': connected')) parentPort.postMessage({ connected: true });
+          for (const _ of chunk.matchAll(/event: bundles:progress/g)) parentPort.postMessage({ at: Date.now() });
+        });
+      });
+      req.end();`, { eval: true, workerData: { port: server.port, token: server.token } });
+    closeStream = () => void client.terminate();
+    const arrivals: number[] = [];
+    let connected = (): void => undefined;
+    client.on('message', (m: { connected?: true; at?: number }) => {
+      if (m.connected) connected();
+      if (m.at !== undefined) arrivals.push(m.at);
+    });
+    await new Promise<void>((resolve) => { connected = resolve; });
+    await expect.poll(() => testCore.listenerCount('bundles:progress')).toBe(1);
+
+    const base = { operation: 'import', fileName: 'october.smb', phase: 'importing', total: 3, unit: 'chunks' } as const;
+    const started = Date.now();
+    for (let done = 1; done <= 3; done++) {
+      testCore.emit('bundles:progress', { ...base, done, percent: (done / 3) * 100 });
+      const until = Date.now() + 150;
+      while (Date.now() < until) { /* the core at work, never yielding */ }
+    }
+    const returned = Date.now();
+    await expect.poll(() => arrivals.length).toBe(3);
+    // The first chunk's progress reached the client while the call was still running, not when it returned.
+    expect(arrivals[0]! - started).toBeLessThan(100);
+    expect(arrivals[0]!).toBeLessThan(returned - 200);
+  });
+
   it('ends open event streams when the server closes, so stopping it does not hang', async () => {
     const own = await startServer({ core: testCore.core, staticDir });
     const ended = new Promise<void>((resolve, reject) => {

@@ -1,17 +1,31 @@
 import { basename, dirname, resolve } from 'node:path';
-import type { BundleImportResult, TrustedKey } from '../../shared/bundles.ts';
+import { bundleProgress, type BundleImportResult, type TrustedKey } from '../../shared/bundles.ts';
 import { StackmeterError } from '../../shared/result.ts';
 import { normaliseFingerprint, PASSPHRASE_VARIABLE } from '../../core/bundles/key-store.ts';
 import { shortFingerprint } from '../../core/bundles/keys.ts';
 import { verifyBundleFile } from '../../core/bundles/verify.ts';
+import type { Core } from '../../core/types.ts';
 import { call } from '../call.ts';
 import { EXIT, type CliContext, type Command } from '../command.ts';
 import { printList, textTable } from '../format.ts';
 import { listOption, moveExport, requiredOption, textOption } from '../options.ts';
+import { createBundleProgressPrinter } from '../progress.ts';
 import { readHidden } from '../prompt.ts';
 import { periodOption } from './chargeback.ts';
 
 const FILE = [{ name: 'file', description: 'The bundle (.smb)', required: true }];
+
+/** Runs a bundle call while its `bundles:progress` events draw a bar on stderr. */
+async function withProgress<T>(ctx: CliContext, core: Core, work: () => Promise<T>): Promise<T> {
+  const printer = createBundleProgressPrinter(ctx.err, ctx.isTTY);
+  const off = core.on('bundles:progress', (p) => printer.update(p));
+  try {
+    return await work();
+  } finally {
+    off();
+    printer.finish();
+  }
+}
 
 /**
  * Outside the desktop app the signing key is encrypted with a passphrase. When the environment does not give it and
@@ -56,7 +70,8 @@ export const bundleExportCommand: Command = {
     const core = ctx.openCore(target === undefined ? undefined : { exportDir: dirname(target) });
     await askPassphraseIfNeeded(ctx);
     const stamps = listOption(options, 'stamp');
-    const written = await call(core, 'bundles:export', { period, ...(stamps === undefined ? {} : { stamps }) });
+    const written = await withProgress(ctx, core,
+      () => call(core, 'bundles:export', { period, ...(stamps === undefined ? {} : { stamps }) }));
     const file = target === undefined ? written : { ...written, ...(await moveExport(written, target)) };
     if (ctx.json) {
       ctx.out(JSON.stringify(file, null, 2));
@@ -86,7 +101,17 @@ export const bundleVerifyCommand: Command = {
   },
   async run(ctx, options, [file]) {
     const trust = listOption(options, 'trust')?.map(normaliseFingerprint);
-    const report = verifyBundleFile(file!, basename(file!), trust === undefined ? {} : { trusted: trust });
+    const fileName = basename(file!);
+    const printer = createBundleProgressPrinter(ctx.err, ctx.isTTY);
+    const onUsageChunk = (done: number, total: number): void => printer.update(bundleProgress({
+      operation: 'verify', fileName, phase: 'verifying', done, total, unit: 'chunks',
+    }));
+    let report: ReturnType<typeof verifyBundleFile>;
+    try {
+      report = verifyBundleFile(file!, fileName, { ...(trust === undefined ? {} : { trusted: trust }), onUsageChunk });
+    } finally {
+      printer.finish();
+    }
     if (ctx.json) {
       ctx.out(JSON.stringify(report, null, 2));
       return report.ok ? EXIT.ok : EXIT.failure;
@@ -132,7 +157,8 @@ export const bundleImportCommand: Command = {
     const core = ctx.openCore();
     const ref = core.acceptFile(resolve(file!), basename(file!));
     const trust = textOption(options, 'trust');
-    printImport(ctx, await call(core, 'bundles:import', ref, ...(trust === undefined ? [] : [trust])));
+    printImport(ctx, await withProgress(ctx, core,
+      () => call(core, 'bundles:import', ref, ...(trust === undefined ? [] : [trust]))));
     return EXIT.ok;
   },
 };

@@ -1,5 +1,5 @@
 import type Database from 'better-sqlite3';
-import type { BundleCounts, BundleExportInput } from '../../shared/bundles.ts';
+import { bundleProgress, type BundleCounts, type BundleExportInput, type BundleProgress } from '../../shared/bundles.ts';
 import type { ExportResult } from '../../shared/domain.ts';
 import * as connections from '../cache/connections.ts';
 import { isoFromUnix } from '../cache/iso.ts';
@@ -264,6 +264,18 @@ export interface BundleExportOptions {
   privateKeyPem: string;
   /** The most uncompressed text of one usage chunk; USAGE_CHUNK_BYTES unless a test sets it lower. */
   usageChunkBytes?: number;
+  /** Called once per usage chunk written (and once before the first), counting records against the period's. */
+  onProgress?: (p: BundleProgress) => void;
+}
+
+/**
+ * The records the export will write, from the hourly rollup (never a second pass over usage_records). Only the
+ * progress total: should the rollup disagree, the count written is what the export reports.
+ */
+function expectedRecords(db: Database.Database, from: number, to: number, selection: Selection): number {
+  const where = selection.ids === null ? '' : `AND connection_key IN (${selection.ids.map(() => '?').join(', ')})`;
+  return db.prepare(`SELECT coalesce(sum(records), 0) FROM usage_hourly_counts WHERE hour >= ? AND hour < ? ${where}`)
+    .pluck().get(from / 3600, to / 3600, ...(selection.ids ?? [])) as number;
 }
 
 export interface WrittenBundle {
@@ -283,9 +295,14 @@ Promise<WrittenBundle> {
   const period = { from: input.period.from, to: input.period.to };
   const meta = { createdAt: options.now, stamps: selection.names, period };
   const usage = new ChunkSink(options.usageChunkBytes ?? USAGE_CHUNK_BYTES);
+  const [from, to] = [fromDay * 86400, toDay * 86400];
+  const onProgress = options.onProgress;
+  const report = (fileName: string, total: number): void => onProgress?.(bundleProgress({
+    operation: 'export', fileName, phase: 'writing', done: usage.lines, total, unit: 'records',
+  }));
   // One read transaction: every entry describes the same state of the cache, even while a sync writes. The small
   // entries are read first: the usage rows are then read by one open statement while the chunks are written.
-  const write = (temp: string) => db.transaction(() => {
+  const write = (temp: string, fileName: string) => db.transaction(() => {
     const small = {
       stamps: stampsEntry(db, selection),
       subscriptions: subscriptionsEntry(db, selection),
@@ -297,14 +314,21 @@ Promise<WrittenBundle> {
     };
     const entries = Object.values(small).map(({ name, bytes }) => ({ name, bytes }))
       .sort((a, b) => compareText(a.name, b.name));
+    const total = onProgress === undefined ? 0 : expectedRecords(db, from, to, selection);
+    report(fileName, total);
     writeBundleFile(temp, (function* () {
       yield* entries;
-      yield* usageChunks(db, fromDay * 86400, toDay * 86400, selection, usage);
+      for (const chunk of usageChunks(db, from, to, selection, usage)) {
+        yield chunk;
+        // Resumed once the writer has deflated and written the chunk.
+        report(fileName, total);
+      }
     })(), meta, options.privateKeyPem);
+    if (usage.lines !== total) report(fileName, usage.lines);
     return small;
   }).deferred();
-  const written = await writeExport(options.dir, `stackmeter-bundle-${input.period.from}-${fileTimeStamp(options.now)}`,
-    'smb', (temp) => Promise.resolve(write(temp)));
+  const base = `stackmeter-bundle-${input.period.from}-${fileTimeStamp(options.now)}`;
+  const written = await writeExport(options.dir, base, 'smb', (temp) => Promise.resolve(write(temp, `${base}.smb`)));
   const small = written.value;
   const counts: BundleCounts = {
     usage: usage.lines, stamps: small.stamps.rows, subscriptions: small.subscriptions.rows,

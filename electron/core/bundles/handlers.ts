@@ -1,6 +1,6 @@
 import type Database from 'better-sqlite3';
-import type { BundleVerification } from '../../shared/bundles.ts';
-import type { Handlers } from '../../shared/contract.ts';
+import { bundleProgress, type BundleVerification } from '../../shared/bundles.ts';
+import type { Handlers, StackmeterEvents } from '../../shared/contract.ts';
 import type { ImportFileResult } from '../../shared/domain.ts';
 import { StackmeterError } from '../../shared/result.ts';
 import type { Actor } from '../chargeback/audit-log.ts';
@@ -28,11 +28,14 @@ export interface BundleDeps {
   protector: KeyUnlock['protector'];
   /** core.importFiles: usage files by path. */
   importFiles(paths: string[], options?: { connection?: string; dateFormat?: string }): Promise<ImportFileResult[]>;
+  /** Pushes `bundles:progress` events (the CLI draws them; the console's calls only see them once they return). */
+  emit(event: 'bundles:progress', payload: StackmeterEvents['bundles:progress']): void;
 }
 
 /** The contract methods of offline bundles and of usage files picked in the console. */
 export function bundleHandlers(deps: BundleDeps): Pick<Handlers, BundleMethods> {
   const { db, files } = deps;
+  const onProgress = (p: StackmeterEvents['bundles:progress']): void => deps.emit('bundles:progress', p);
   const unlock = (): KeyUnlock => ({ protector: deps.protector, passphrase: deps.env[PASSPHRASE_VARIABLE] });
 
   return {
@@ -45,7 +48,8 @@ export function bundleHandlers(deps: BundleDeps): Pick<Handlers, BundleMethods> 
     'bundles:export': async (input) => {
       const actor = deps.actor();
       const { key, privateKeyPem } = unlockSigningKey(db, unlock(), actor);
-      const written = await exportBundle(db, input, { dir: deps.exportDir, now: actor.at, privateKeyPem });
+      const written = await exportBundle(db, input,
+        { dir: deps.exportDir, now: actor.at, privateKeyPem, onProgress });
       await auditExport(deps.audit, {
         subject: 'bundle',
         details: { period: input.period, stamps: written.stamps, fingerprint: key.fingerprint, counts: written.counts },
@@ -57,7 +61,12 @@ export function bundleHandlers(deps: BundleDeps): Pick<Handlers, BundleMethods> 
     'bundles:verify': (fileRef): BundleVerification => {
       const file = files.resolve(fileRef);
       const trusted = trustedKeys(db);
-      const report = verifyBundleFile(file.path, file.name, { trusted: trusted.map((k) => k.fingerprint) });
+      const report = verifyBundleFile(file.path, file.name, {
+        trusted: trusted.map((k) => k.fingerprint),
+        onUsageChunk: (done, total) => onProgress(bundleProgress({
+          operation: 'verify', fileName: file.name, phase: 'verifying', done, total, unit: 'chunks',
+        })),
+      });
       const manifest = report.manifest;
       const signer = manifest === null ? null : trusted.find((k) => k.fingerprint === manifest.keyFingerprint);
       return {
@@ -76,7 +85,7 @@ export function bundleHandlers(deps: BundleDeps): Pick<Handlers, BundleMethods> 
     'bundles:import': (fileRef, trustFingerprint) => {
       const file = files.resolve(fileRef);
       return importBundleFile(db, file.path, {
-        fileName: file.name, actor: deps.actor(), ...(trustFingerprint === undefined ? {} : { trustFingerprint }),
+        fileName: file.name, actor: deps.actor(), onProgress, ...(trustFingerprint === undefined ? {} : { trustFingerprint }),
       });
     },
     'usage:import': async (fileRefs, options) => {

@@ -1,6 +1,8 @@
 import { createHash } from 'node:crypto';
 import type Database from 'better-sqlite3';
-import type { BundleImportCount, BundleImportResult } from '../../shared/bundles.ts';
+import {
+  bundleProgress, type BundleImportCount, type BundleImportResult, type BundleProgress,
+} from '../../shared/bundles.ts';
 import type { StatementDocument } from '../../shared/chargeback.ts';
 import type { Granularity, MeterOverrideInput } from '../../shared/domain.ts';
 import type { Adjustment } from '../../shared/rating.ts';
@@ -53,6 +55,11 @@ export interface BundleImportOptions {
   actor: Actor;
   /** A fingerprint the user gave to trust the signer now (compared with the manifest's). */
   trustFingerprint?: string;
+  /**
+   * Called per usage chunk of the verify pass, then of the write pass. The write pass runs inside the import's
+   * transaction: a callback that throws rolls the whole import back.
+   */
+  onProgress?: (p: BundleProgress) => void;
 }
 
 /** Usage records written per writer call; bounds the memory of a bundle of millions of records. */
@@ -81,9 +88,14 @@ BundleImportResult {
   const { fileName, actor } = options;
   const trusted = trustedKeys(db);
   const given = options.trustFingerprint === undefined ? null : normaliseFingerprint(options.trustFingerprint);
-  const { report, entries, records } = inspectSource(source, fileName,
-    { trusted: [...trusted.map((k) => k.fingerprint), ...(given === null ? [] : [given])] },
-    (name) => !isUsageEntry(name));
+  const { onProgress } = options;
+  const progress = (phase: string) => onProgress === undefined ? undefined : (done: number, total: number) =>
+    onProgress(bundleProgress({ operation: 'import', fileName, phase, done, total, unit: 'chunks' }));
+  const onUsageChunk = progress('verifying');
+  const { report, entries, records } = inspectSource(source, fileName, {
+    trusted: [...trusted.map((k) => k.fingerprint), ...(given === null ? [] : [given])],
+    ...(onUsageChunk === undefined ? {} : { onUsageChunk }),
+  }, (name) => !isUsageEntry(name));
   if (given !== null && report.manifest !== null && report.manifest.keyFingerprint !== given) {
     throw new StackmeterError('BAD_INPUT', `The bundle ${fileName} is refused: it is signed by key `
       + `${shortFingerprint(report.manifest.keyFingerprint)} (${report.manifest.keyFingerprint}), not by the key `
@@ -110,7 +122,8 @@ BundleImportResult {
       importRateCards(db, content, options),
       adjustments.count,
       importStatements(db, content, fileName),
-      importUsage(writer, usageEntries(source, manifest, records, fileName), fileName, stampIds.ids),
+      importUsage(writer, usageEntries(source, manifest, records, fileName, progress('importing')), fileName,
+        stampIds.ids),
       importAudit(db, content.audit, signer, fileName, known?.own === true),
     ];
     appendAudit(db, {
@@ -593,7 +606,10 @@ function seconds(iso: string, fail: (problem: string) => never, field: string): 
  * inflated and checked against the manifest again only when its turn comes, and let go before the next.
  */
 function* usageEntries(source: BundleSource, manifest: Manifest, records: Map<string, IndexedRecord>,
-  fileName: string): Generator<BundleEntry> {
+  fileName: string, onChunk?: (done: number, total: number) => void): Generator<BundleEntry> {
+  const total = manifest.entries.filter((e) => isUsageEntry(e.name)).length;
+  let done = 0;
+  onChunk?.(done, total);
   for (const entry of manifest.entries) {
     if (!isUsageEntry(entry.name)) continue;
     const record = records.get(entry.name)!;
@@ -603,6 +619,8 @@ function* usageEntries(source: BundleSource, manifest: Manifest, records: Map<st
         + `${inflated.detail} Nothing of it was imported.`);
     }
     yield { name: entry.name, bytes: inflated.bytes };
+    // Resumed once every record of the chunk is parsed and handed to the writer.
+    onChunk?.(++done, total);
   }
 }
 

@@ -5,7 +5,7 @@ import { compareText } from '../rating/usage.ts';
 import { withBundleFile } from './file-source.ts';
 import {
   AUDIT_NAME, BUNDLE_VERSION, ContainerError, MANIFEST_NAME, MAX_ENTRY_BYTES, SIGNATURE_NAME, bufferSource, indexContainer, quote,
-  type BundleEntry, type BundleSource, type IndexedRecord, type Manifest,
+  isUsageEntry, type BundleEntry, type BundleSource, type IndexedRecord, type Manifest,
 } from './format.ts';
 import { fingerprintOfRaw, publicKeyFromRaw, shortFingerprint } from './keys.ts';
 import { parseManifest } from './manifest.ts';
@@ -54,6 +54,8 @@ export interface BundleReport {
 export interface VerifyOptions {
   /** Key fingerprints (64 hex digits; case, spaces and colons ignored) whose bundles are accepted. */
   trusted?: string[];
+  /** Called before the entries are checked and after each usage chunk: chunks checked of those the manifest lists. */
+  onUsageChunk?: (done: number, total: number) => void;
 }
 
 export function verifyBundle(file: Buffer, fileName: string, options: VerifyOptions = {}): BundleReport {
@@ -157,9 +159,13 @@ export function inspectSource(source: BundleSource, fileName: string, options: V
 
   stored = new Map(records.slice(0, -2).map((r) => [r.name, r]));
   const listed = new Set(manifest.entries.map((e) => e.name));
+  const usageChunks = manifest.entries.filter((e) => isUsageEntry(e.name)).length;
+  let usageChecked = 0;
+  options.onUsageChunk?.(0, usageChunks);
   for (const entry of manifest.entries) {
     const record = stored.get(entry.name);
     const bytes = checkEntry(entry, record, record === undefined ? null : readStored(source, record), fail);
+    if (isUsageEntry(entry.name)) options.onUsageChunk?.(++usageChecked, usageChunks);
     if (bytes === null) continue;
     pass('sha256', entry.name, `${entry.bytes} bytes, SHA-256 ${entry.sha256.slice(0, 16)}... matches.`);
     if (entry.name === AUDIT_NAME || keep(entry.name)) entries.push({ name: entry.name, bytes });

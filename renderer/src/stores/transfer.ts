@@ -1,11 +1,11 @@
 import { defineStore } from 'pinia';
-import { ref, shallowRef } from 'vue';
+import { computed, ref, shallowRef } from 'vue';
 import type { PickedFile } from '../../../electron/shared/contract.ts';
 import type {
-  BundleExportResult, BundleImportResult, BundleKeyInfo, BundleVerification,
+  BundleExportResult, BundleImportResult, BundleKeyInfo, BundleProgress, BundleVerification,
 } from '../../../electron/shared/bundles.ts';
 import type { ImportFileResult } from '../../../electron/shared/domain.ts';
-import { api } from '../api/client.ts';
+import { api, onEvent } from '../api/client.ts';
 import { deliverExports } from '../api/download.ts';
 import { errorMessage } from '../api/errors.ts';
 import { chooseFile } from '../api/files.ts';
@@ -55,6 +55,28 @@ export const useTransferStore = defineStore('transfer', () => {
   const usageError = ref<string | null>(null);
   const usageImporting = ref(false);
 
+  const verifying = ref(false);
+  /** The latest `bundles:progress` of the export, verification or import under way; null until one arrives. */
+  const progress = shallowRef<BundleProgress | null>(null);
+  /** One transfer at a time: the buttons wait while one runs. */
+  const busy = computed(() => exporting.value || verifying.value || importing.value || usageImporting.value
+    || picking.value);
+
+  /** Runs a bundle call while following its progress events (those of this operation and, when known, file). */
+  async function following<T>(operation: BundleProgress['operation'], fileName: string | null,
+    work: () => Promise<T>): Promise<T> {
+    progress.value = null;
+    const off = onEvent('bundles:progress', (p) => {
+      if (p.operation === operation && (fileName === null || p.fileName === fileName)) progress.value = p;
+    });
+    try {
+      return await work();
+    } finally {
+      off();
+      progress.value = null;
+    }
+  }
+
   async function loadKey(): Promise<void> {
     try {
       key.value = await api['bundles:key']();
@@ -69,9 +91,9 @@ export const useTransferStore = defineStore('transfer', () => {
     exportError.value = null;
     exported.value = null;
     try {
-      const result = await api['bundles:export']({
+      const result = await following('export', null, () => api['bundles:export']({
         period: monthPeriod(month.value), ...(stamps.value.length > 0 ? { stamps: stamps.value } : {}),
-      });
+      }));
       exported.value = result;
       await loadKey();
       await deliverExports([result]);
@@ -103,9 +125,12 @@ export const useTransferStore = defineStore('transfer', () => {
       report.value = null;
       imported.value = null;
       importError.value = null;
-      report.value = await api['bundles:verify'](file.fileRef);
+      verifying.value = true;
+      report.value = await following('verify', file.name, () => api['bundles:verify'](file.fileRef));
     } catch (err) {
       openError.value = errorMessage(err);
+    } finally {
+      verifying.value = false;
     }
   }
 
@@ -114,7 +139,8 @@ export const useTransferStore = defineStore('transfer', () => {
     importing.value = true;
     importError.value = null;
     try {
-      imported.value = await api['bundles:import'](bundle.value.fileRef, trustFingerprint);
+      const { fileRef, name } = bundle.value;
+      imported.value = await following('import', name, () => api['bundles:import'](fileRef, trustFingerprint));
     } catch (err) {
       importError.value = errorMessage(err);
     } finally {
@@ -142,7 +168,7 @@ export const useTransferStore = defineStore('transfer', () => {
 
   return {
     key, keyError, month, stamps, exporting, exported, exportError, picking, uploadProgress, bundle, report,
-    openError, importing, imported, importError, usageResults, usageError, usageImporting,
+    openError, importing, imported, importError, usageResults, usageError, usageImporting, verifying, progress, busy,
     loadKey, exportBundle, openBundle, importBundle, importUsageFile,
   };
 });

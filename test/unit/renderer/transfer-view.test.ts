@@ -126,6 +126,40 @@ describe('the Transfer view', () => {
     expect(el('bundle-import-usage-records')!.textContent).toMatch(/usage records\s*1,200\s*3/);
   });
 
+  it('shows a progress bar while importing, real once progress events arrive, with the buttons disabled', async () => {
+    verification = report([check('header'), check('audit-chain')]);
+    let finish: (result: BundleImportResult) => void = () => undefined;
+    const pending = new Promise<BundleImportResult>((resolve) => { finish = resolve; });
+    // An import that takes its time: the bridge awaits what a handler returns.
+    bridge.handlers['bundles:import'] = (() => pending) as unknown as () => BundleImportResult;
+    await mountView();
+    await open();
+    const button = (id: string) => (el(id)!.querySelector('button') ?? el(id)!) as HTMLButtonElement;
+    expect(el('bundle-progress')).toBeNull();
+    button('transfer-import-button').click();
+    await vi.waitFor(() => expect(el('bundle-progress')).not.toBeNull());
+    expect(el('bundle-progress')!.textContent).toContain('Importing 4 KiB…');
+    const bar = () => el('bundle-progress-bar')!;
+    expect(bar().getAttribute('aria-valuenow')).toBeNull();
+    for (const id of ['transfer-export-button', 'transfer-open-button', 'transfer-import-button',
+      'transfer-usage-button']) {
+      expect(button(id).disabled, id).toBe(true);
+    }
+    const progress = { operation: 'import', fileName: 'october.smb', phase: 'importing', done: 3, total: 4,
+      unit: 'chunks', percent: 75 } as const;
+    bridge.emit('bundles:progress', { ...progress, fileName: 'another.smb', percent: 10 });
+    await flushPromises();
+    expect(bar().getAttribute('aria-valuenow')).toBeNull();
+    bridge.emit('bundles:progress', progress);
+    await flushPromises();
+    expect(bar().getAttribute('aria-valuenow')).toBe('75');
+    expect(el('bundle-progress-detail')!.textContent).toContain('importing: 3 of 4 usage chunks');
+    finish(imported);
+    await vi.waitFor(() => expect(el('transfer-imported')).not.toBeNull());
+    expect(el('bundle-progress')).toBeNull();
+    expect(button('transfer-open-button').disabled).toBe(false);
+  });
+
   it('does nothing when the file dialog is cancelled', async () => {
     bridge.picked = null;
     await mountView();
