@@ -1,8 +1,9 @@
 import { readFileSync } from 'node:fs';
-import { rename } from 'node:fs/promises';
-import { basename } from 'node:path';
+import { rename, stat } from 'node:fs/promises';
+import { basename, dirname, resolve } from 'node:path';
 import type { ExportResult } from '../shared/domain.ts';
 import { StackmeterError } from '../shared/result.ts';
+import { defaultExportDir } from '../core/exports/usage-export.ts';
 import type { OptionValues } from './command.ts';
 
 /**
@@ -74,4 +75,17 @@ export function readInputFile(file: string): string {
 export async function moveExport(file: ExportResult, target: string): Promise<ExportResult> {
   await rename(file.path, target);
   return { ...file, fileName: basename(target), path: target };
+}
+
+const isDirectory = (path: string): Promise<boolean> => stat(path).then((s) => s.isDirectory(), () => false);
+
+/**
+ * Where an export that --out may name a file or a folder goes: without --out, the exports folder beside the cache;
+ * into --out when it is a folder; else `file`, the file --out names (written in its folder, then moveExport).
+ */
+export async function exportOutput(dbPath: string, out: string | undefined):
+  Promise<{ dir: string; file: string | null }> {
+  if (out === undefined) return { dir: defaultExportDir(dbPath), file: null };
+  const target = resolve(out);
+  return await isDirectory(target) ? { dir: target, file: null } : { dir: dirname(target), file: target };
 }

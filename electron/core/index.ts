@@ -247,10 +247,10 @@ export function createCore(options: CoreOptions): Core {
       exportChargebackRun(db, query, format, pdfLayout, { dir: exportDir, actor: actor(), audit }),
     'statements:list': () => statements.listStatements(db),
     'statements:get': (id) => statements.getStatement(db, id),
-    'statements:create': (input) => statements.createStatement(db, input, user, clock.now()),
-    'statements:finalize': (id, reason) => statements.finalizeStatement(db, id, reason, user, clock.now()),
+    'statements:create': (input) => statements.createStatement(db, input, actor()),
+    'statements:finalize': (id, reason) => statements.finalizeStatement(db, id, reason, actor()),
     'statements:replay': (id) => statements.replayStatement(db, id, actor(), audit),
-    'statements:correct': (id, reason) => statements.correctStatement(db, id, reason, user, clock.now()),
+    'statements:correct': (id, reason) => statements.correctStatement(db, id, reason, actor()),
     'statements:export': (id, format, pdfLayout) =>
       exportStatement(db, id, format, pdfLayout, { dir: exportDir, actor: actor(), audit }),
     ...bundleHandlers({

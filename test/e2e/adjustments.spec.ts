@@ -1,27 +1,15 @@
 import { readFileSync } from 'node:fs';
 import { expect, test, type Page } from '@playwright/test';
 import { screenshotPath, useSyncedStack } from './fixtures.ts';
-import { dataRows } from './helpers.ts';
+import { dataRows, draftStarterCard, lastMonth, openChargeback } from './helpers.ts';
 
 // An admin manages chargeback adjustments in the console (no CLI): a tax for everyone, a markup for one tenant, a
 // refused discount, a removal, an export and its import back; the chargeback of a month then carries the tax.
 const stack = useSyncedStack('lab');
 
-/** The last whole UTC month (the sync reaches 31 days back, so it has usage): `YYYY-MM`. */
-function lastMonth(): string {
-  const now = new Date();
-  return new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth() - 1, 1)).toISOString().slice(0, 7);
-}
-
 /** Publishes a rate card from the starter's example prices, in effect from the first day of `month`. */
 async function publishStarterCard(page: Page, month: string): Promise<void> {
-  await page.getByTestId('nav-rates').click();
-  await page.getByTestId('rates-new').click();
-  await page.getByTestId('card-name').fill('Standard');
-  await page.getByTestId('from-starter').click();
-  await page.getByTestId('create-card').click();
-  await expect(page.getByTestId('version-status')).toContainText(/draft/i);
-  await page.getByTestId('version-effective').fill(`${month}-01`);
+  await draftStarterCard(page, month);
   await page.getByTestId('rates-save').click();
   await expect(page.getByTestId('unsaved')).toBeHidden();
   await page.getByTestId('rates-publish').click();
@@ -146,11 +134,7 @@ test('an admin adds, edits, refuses, removes, exports and imports adjustments, a
     await page.screenshot({ path: screenshotPath('adjustments-4-list') });
 
     // The month's chargeback now carries the tax.
-    await page.getByTestId('nav-chargeback').click();
-    await page.getByTestId('chargeback-month').fill(month);
-    await page.getByTestId('chargeback-month').press('Enter');
-    await page.getByTestId('chargeback-card').click();
-    await page.getByRole('option', { name: /Standard/ }).click();
+    await openChargeback(page, month);
     await expect(page.getByTestId('total-total')).toContainText(/USD/);
     await expect(page.getByTestId('total-adjustments')).toContainText(/USD/);
     await expect(page.getByTestId('total-adjustments')).not.toHaveText(/^0\.00\b/);

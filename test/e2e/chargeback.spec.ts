@@ -1,16 +1,10 @@
 import { readFileSync } from 'node:fs';
 import { expect, test, type Locator } from '@playwright/test';
 import { screenshotPath, useSyncedStack } from './fixtures.ts';
-import { dataRows, paintedPixels } from './helpers.ts';
+import { dataRows, draftStarterCard, lastMonth, openChargeback, paintedPixels } from './helpers.ts';
 
 // One simulated stamp synced by the CLI into the cache the console serves; an admin prices it and an auditor checks it.
 const stack = useSyncedStack('lab');
-
-/** The last whole UTC month (the sync reaches 31 days back, so it has usage): `YYYY-MM`. */
-function lastMonth(): string {
-  const now = new Date();
-  return new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth() - 1, 1)).toISOString().slice(0, 7);
-}
 
 /** Types a value into an editable grid cell as a person does: Enter to edit, type, Enter to commit. */
 async function editCell(cell: Locator, value: string): Promise<void> {
@@ -28,13 +22,7 @@ test('an admin prices usage with a rate card, charges a month, and finalizes a s
     await page.goto(stack().consoleUrl);
 
     // A new rate card from the starter's example prices, in effect from the first day of the month to charge.
-    await page.getByTestId('nav-rates').click();
-    await page.getByTestId('rates-new').click();
-    await page.getByTestId('card-name').fill('Standard');
-    await page.getByTestId('from-starter').click();
-    await page.getByTestId('create-card').click();
-    await expect(page.getByTestId('version-status')).toContainText(/draft/i);
-    await page.getByTestId('version-effective').fill(`${month}-01`);
+    await draftStarterCard(page, month);
 
     // A negative price is refused in the cell, before anything is saved.
     await page.getByTestId('rates-search').fill('Windows VM Size Hours');
@@ -58,11 +46,7 @@ test('an admin prices usage with a rate card, charges a month, and finalizes a s
     await page.screenshot({ path: screenshotPath('31-rate-card-published') });
 
     // Chargeback of the month by tenant: a chart, a row per tenant, and the lines behind a row.
-    await page.getByTestId('nav-chargeback').click();
-    await page.getByTestId('chargeback-month').fill(month);
-    await page.getByTestId('chargeback-month').press('Enter');
-    await page.getByTestId('chargeback-card').click();
-    await page.getByRole('option', { name: /Standard/ }).click();
+    await openChargeback(page, month);
     const grid = page.getByTestId('chargeback-grid');
     await expect(dataRows(grid).first()).toContainText(/\.example/);
     await expect(page.getByTestId('total-total')).toContainText(/USD/);

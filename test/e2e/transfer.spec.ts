@@ -3,6 +3,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { expect, test, type Page } from '@playwright/test';
 import { screenshotPath, startStack, useSyncedStack, type Stack } from './fixtures.ts';
+import { lastMonth } from './helpers.ts';
 
 // An operator carries a month to another network as a signed bundle; the other side opens it, sees every check, and
 // imports it only when it verifies (trusting the sender's key once they have compared its fingerprint).
@@ -11,12 +12,6 @@ import { screenshotPath, startStack, useSyncedStack, type Stack } from './fixtur
 process.env.STACKMETER_BUNDLE_PASSPHRASE = 'e2e bundle passphrase 2026';
 const stack = useSyncedStack('lab');
 const CLI = resolve(import.meta.dirname, '../../bin/stackmeter.js');
-
-/** The last whole UTC month (the sync reaches 31 days back, so it has usage): `YYYY-MM`. */
-function lastMonth(): string {
-  const now = new Date();
-  return new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth() - 1, 1)).toISOString().slice(0, 7);
-}
 
 async function openTransfer(page: Page, url: string): Promise<void> {
   await page.goto(url);

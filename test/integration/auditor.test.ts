@@ -13,8 +13,8 @@ import type { Core } from '../../electron/core/types.ts';
 import { MUTATING_METHODS, type Method } from '../../electron/shared/contract.ts';
 import type { ReplayResult, StatementDocument } from '../../electron/shared/chargeback.ts';
 import type { ExportResult } from '../../electron/shared/domain.ts';
-import { StackmeterError } from '../../electron/shared/result.ts';
 import { METHODS } from '../../electron/shared/schemas.ts';
+import { rejectionOf } from '../support/errors.ts';
 import { parseCsv } from '../unit/exports/csv.ts';
 import { buildEvidence, CLOCK, PERIOD } from './auditor-fixture.ts';
 import { fixtureMeters, storeCard } from './chargeback-helpers.ts';
@@ -41,17 +41,6 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 function auditorCore(path = evidence, exportDir = join(dir, 'auditor-exports')): Core {
   return createCore({ dbPath: path, clock: CLOCK, log: quiet, exportDir, readOnly: { source: 'cache', path } });
-}
-
-/** What a thrown call became. */
-async function failureOf(call: () => unknown): Promise<StackmeterError> {
-  try {
-    await call();
-  } catch (err) {
-    expect(err).toBeInstanceOf(StackmeterError);
-    return err as StackmeterError;
-  }
-  throw new Error('expected the call to fail');
 }
 
 const QUERY = { period: PERIOD, rateCardId: 'standard', by: 'tenant' } as const;
@@ -118,14 +107,14 @@ describe('auditor mode on a cache file', () => {
     try {
       for (const method of MUTATING_METHODS) {
         const handler = core[method] as (...a: unknown[]) => unknown;
-        const error = await failureOf(() => handler.call(core));
+        const error = await rejectionOf(() => handler.call(core));
         expect(error.code, method).toBe('READ_ONLY');
         expect(error.message, method)
           .toMatch(/^This console is in auditor mode \(read-only\): .+ would change the cache/);
       }
-      const imported = await failureOf(() => core.importFiles([join(dir, 'none.csv')]));
+      const imported = await rejectionOf(() => core.importFiles([join(dir, 'none.csv')]));
       expect(imported.code).toBe('READ_ONLY');
-      expect((await failureOf(() => core['statements:finalize'](draft.id, 'sneaky'))).message)
+      expect((await rejectionOf(() => core['statements:finalize'](draft.id, 'sneaky'))).message)
         .toContain('finalizing a statement');
     } finally {
       await core.close();

@@ -97,9 +97,9 @@ beforeAll(async () => {
     name: 'Standard', versions: [{ effectiveFrom: '2026-01-01', meters: fixtureMeters('0.05') }],
   });
   saveAdjustment(db, VAT, 'law', { user: 'alice', at: new Date('2026-11-01T08:00:00Z') });
-  const draft = createStatement(db, { period: { from: '2026-10-01', to: '2026-11-01' }, rateCardId: card.id }, 'alice',
-    new Date('2026-11-02T08:00:00Z'));
-  finalizeStatement(db, draft.id, 'October', 'alice', new Date('2026-11-02T09:00:00Z'));
+  const draft = createStatement(db, { period: { from: '2026-10-01', to: '2026-11-01' }, rateCardId: card.id },
+    { user: 'alice', at: new Date('2026-11-02T08:00:00Z') });
+  finalizeStatement(db, draft.id, 'October', { user: 'alice', at: new Date('2026-11-02T09:00:00Z') });
   db.prepare(`INSERT INTO meter_overrides (match_key, meter_id, name, unit, service, description, updated_at)
               VALUES ('dead00000000400080000000000000000a', 'dead0000-0000-4000-8000-00000000000a', 'Backup GB',
                       'GB', 'Backup', NULL, '2026-11-01T00:00:00Z')`).run();
@@ -326,8 +326,9 @@ describe('conflicts refuse the whole bundle and write nothing', () => {
     const card = storeCard(db, {
       name: 'Standard', versions: [{ effectiveFrom: '2026-01-01', meters: fixtureMeters(price) }],
     });
-    const own = createStatement(db, { period, rateCardId: card.id }, 'bob', new Date('2026-11-03T08:00:00Z'));
-    finalizeStatement(db, own.id, 'Made here', 'bob', new Date('2026-11-03T09:00:00Z'));
+    const own = createStatement(db, { period, rateCardId: card.id },
+      { user: 'bob', at: new Date('2026-11-03T08:00:00Z') });
+    finalizeStatement(db, own.id, 'Made here', { user: 'bob', at: new Date('2026-11-03T09:00:00Z') });
     db.close();
     const before = tableCounts(path);
     const target = open(file);

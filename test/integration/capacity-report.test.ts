@@ -147,6 +147,12 @@ describe('capacity report on a real cache (hand-checked)', () => {
     expect(r.completeness).toMatchObject({ hours: 96, reportedHours: 48, complete: false });
     expect(r.notes.join(' ')).toMatch(/Incomplete: 48 of 96 hours reported/);
   });
+
+  it('judges the completeness of a period longer than the completeness map shows (93 days)', async () => {
+    const r = await call(core, 'capacity:report', { ...query(), period: { from: '2026-08-01', to: '2026-11-05' } });
+    expect(r.completeness).toMatchObject({ hours: 96 * 24, reportedHours: 94 * 24, missingHours: 92 * 24,
+      complete: false });
+  });
 });
 
 describe('capacity recovery draft and exports', () => {

@@ -17,11 +17,11 @@ import { startServer } from '../../electron/server/server.ts';
 import type {
   ChargebackResult, ReplayResult, StatementDocument, StatementSummary, WhatIfResult,
 } from '../../electron/shared/chargeback.ts';
-import { StackmeterError } from '../../electron/shared/result.ts';
 import type { ExportResult } from '../../electron/shared/domain.ts';
 import type { AuditEntry } from '../../electron/shared/rating.ts';
 import { runCli } from '../support/cli.ts';
 import { download } from '../support/download.ts';
+import { rejectionOf } from '../support/errors.ts';
 import { parseCsv } from '../unit/exports/csv.ts';
 import { actorAt, Exact, fixtureMeters, storeCard, sum } from './chargeback-helpers.ts';
 import { quiet } from './sync-helpers.ts';
@@ -51,16 +51,6 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 const sha256Of = (path: string): string => createHash('sha256').update(readFileSync(path)).digest('hex');
 
-async function rejection(promise: Promise<unknown>): Promise<StackmeterError> {
-  try {
-    await promise;
-  } catch (err) {
-    expect(err).toBeInstanceOf(StackmeterError);
-    return err as StackmeterError;
-  }
-  throw new Error('it succeeded');
-}
-
 describe('the chargeback and statements methods of the contract', () => {
   let core: Core;
   beforeAll(() => {
@@ -72,11 +62,11 @@ describe('the chargeback and statements methods of the contract', () => {
   const query = { period: { from: '2026-10-01', to: '2026-11-01' }, rateCardId: 'standard', by: 'tenant' } as const;
 
   it('checks arguments strictly and answers with the stored adjustments applied', async () => {
-    expect(await rejection(call(core, 'chargeback:run', { ...query, by: 'tag' })))
+    expect(await rejectionOf(call(core, 'chargeback:run', { ...query, by: 'tag' })))
       .toMatchObject({ code: 'INVALID_ARGUMENT', message: expect.stringContaining('tagKey') as string });
-    expect(await rejection(call(core, 'chargeback:run', { ...query, by: 'owner' } as never)))
+    expect(await rejectionOf(call(core, 'chargeback:run', { ...query, by: 'owner' } as never)))
       .toMatchObject({ code: 'INVALID_ARGUMENT' });
-    expect(await rejection(call(core, 'statements:get', 'ST-1'))).toMatchObject({ code: 'INVALID_ARGUMENT' });
+    expect(await rejectionOf(call(core, 'statements:get', 'ST-1'))).toMatchObject({ code: 'INVALID_ARGUMENT' });
     const run = await call(core, 'chargeback:run', query);
     expect(run.adjustmentLines.every((l) => l.adjustmentId === 'vat')).toBe(true);
     expect(run.adjustmentLines.length).toBeGreaterThan(0);
@@ -92,7 +82,7 @@ describe('the chargeback and statements methods of the contract', () => {
     const final = await call(core, 'statements:finalize', draft.id, 'October closed');
     expect(final.finalizedBy).toBe(osUserName(process.env));
     expect(await call(core, 'statements:replay', draft.id)).toMatchObject({ identical: true });
-    expect(await rejection(call(core, 'statements:correct', draft.id, 'nothing changed')))
+    expect(await rejectionOf(call(core, 'statements:correct', draft.id, 'nothing changed')))
       .toMatchObject({ code: 'CONFLICT' });
     expect((await call(core, 'statements:list')).map((s) => s.id)).toContain(draft.id);
     expect((await call(core, 'audit:list', 0, 3)).rows.map((e) => e.action))
@@ -102,11 +92,11 @@ describe('the chargeback and statements methods of the contract', () => {
   it('exports a statement as PDF per tenant with its hash in the audit log, and browser mode downloads it', async () => {
     const draft = await call(core, 'statements:create', { period: query.period, rateCardId: cardId });
     const final = await call(core, 'statements:finalize', draft.id, 'October closed');
-    expect(await rejection(call(core, 'statements:export', final.id, 'docx' as never)))
+    expect(await rejectionOf(call(core, 'statements:export', final.id, 'docx' as never)))
       .toMatchObject({ code: 'INVALID_ARGUMENT' });
-    expect(await rejection(call(core, 'statements:export', final.id, 'csv', 'stacked' as never)))
+    expect(await rejectionOf(call(core, 'statements:export', final.id, 'csv', 'stacked' as never)))
       .toMatchObject({ code: 'INVALID_ARGUMENT' });
-    expect(await rejection(call(core, 'statements:export', 'ST-209901-0001', 'pdf')))
+    expect(await rejectionOf(call(core, 'statements:export', 'ST-209901-0001', 'pdf')))
       .toMatchObject({ code: 'NOT_FOUND' });
 
     const files = await call(core, 'statements:export', final.id, 'pdf');
@@ -153,8 +143,7 @@ describe('the chargeback and statements methods of the contract', () => {
     const db = openCache(dbPath);
     try {
       const unsaved = unsavedStatement(db, query, actor);
-      const created = createStatement(db, { period: query.period, rateCardId: query.rateCardId }, actor.user,
-        actor.at);
+      const created = createStatement(db, { period: query.period, rateCardId: query.rateCardId }, actor);
       expect(unsaved.id).toBe('DRAFT-20261001-20261101');
       expect({ ...unsaved, id: created.id }).toEqual(created);
     } finally {

@@ -129,14 +129,14 @@ describe('chargeback of a stamp synced hourly and daily', () => {
 
   it('keeps the granularity with a statement: hashed with its inputs and used again by replays', () => {
     const now = new Date('2026-11-10T00:00:00Z');
-    const automatic = createStatement(both.db, { period: PERIOD, rateCardId: both.cardId }, 'alice', now);
-    const daily = createStatement(both.db, { period: PERIOD, rateCardId: both.cardId, granularity: 'Daily' }, 'alice',
-      now);
+    const automatic = createStatement(both.db, { period: PERIOD, rateCardId: both.cardId }, { user: 'alice', at: now });
+    const daily = createStatement(both.db, { period: PERIOD, rateCardId: both.cardId, granularity: 'Daily' },
+      { user: 'alice', at: now });
     expect(automatic.granularity).toBe('Hourly');
     expect(daily.granularity).toBe('Daily');
     expect(daily.result.totals).toEqual(automatic.result.totals);
     expect(daily.inputHash).not.toBe(automatic.inputHash);
-    const final = finalizeStatement(both.db, daily.id, 'October closed', 'alice', now);
+    const final = finalizeStatement(both.db, daily.id, 'October closed', { user: 'alice', at: now });
     expect(final.granularity).toBe('Daily');
     expect(final.result.lines.map((l) => l.records)).toEqual([DAYS]);
     expect(replayStatement(both.db, final.id).identical).toBe(true);
@@ -166,7 +166,8 @@ describe('choosing the granularity', () => {
       // A custom range (read from the daily rollup) too.
       expect(() => runChargeback(mixed.db, query(mixed.cardId, { period: { from: '2026-10-02', to: '2026-10-04' } }),
         [])).toThrow(/Stamp "west" has daily usage from 2026-10-02 to 2026-10-04/);
-      expect(() => createStatement(mixed.db, { period: PERIOD, rateCardId: mixed.cardId }, 'alice', new Date()))
+      expect(() => createStatement(mixed.db, { period: PERIOD, rateCardId: mixed.cardId },
+        { user: 'alice', at: new Date() }))
         .toThrow(/"west"/);
       expect(runChargeback(mixed.db, query(mixed.cardId, { stamps: ['east'] }), []).granularity).toBe('Hourly');
       const daily = runChargeback(mixed.db, query(mixed.cardId, { granularity: 'Daily' }), []);

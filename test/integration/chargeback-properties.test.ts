@@ -155,7 +155,8 @@ describe('chargeback invariants over random usage, cards and adjustments', () =>
         }
 
         // The statement: its rated lines add up to its totals, which are the chargeback's.
-        const doc = createStatement(db, { period, rateCardId: id }, 'alice', new Date('2025-06-01T00:00:00Z'));
+        const doc = createStatement(db, { period, rateCardId: id },
+          { user: 'alice', at: new Date('2025-06-01T00:00:00Z') });
         const m = doc.result.minorUnits;
         expect(add(doc.result.lines.map((l) => l.amount)).toFixed(m)).toBe(totals.usage);
         expect(add(doc.result.adjustmentLines.map((l) => l.amount)).toFixed(m)).toBe(totals.adjustments);
@@ -163,12 +164,13 @@ describe('chargeback invariants over random usage, cards and adjustments', () =>
         expect(doc.result.lines.filter((l) => l.status === 'unrated').every((l) => l.amount === null)).toBe(true);
 
         // Byte-identical on every run.
-        const again = createStatement(db, { period, rateCardId: id }, 'bob', new Date('2025-06-02T00:00:00Z'));
+        const again = createStatement(db, { period, rateCardId: id },
+          { user: 'bob', at: new Date('2025-06-02T00:00:00Z') });
         expect(again.inputHash).toBe(doc.inputHash);
         expect(canonicalJson(hashedResult(again.result))).toBe(canonicalJson(hashedResult(doc.result)));
 
         // A version published after finalization, taking effect inside the period, changes nothing.
-        const final = finalizeStatement(db, doc.id, 'closed', 'alice', new Date('2025-06-03T00:00:00Z'));
+        const final = finalizeStatement(db, doc.id, 'closed', { user: 'alice', at: new Date('2025-06-03T00:00:00Z') });
         const actor = actorAt('2025-06-04T00:00:00Z');
         const draft = saveDraft(db, id, null, { effectiveFrom: '2025-03-15', meters: versions[0]!.meters }, actor);
         publishVersion(db, id, draft.version, 'later prices', actor);
@@ -186,7 +188,8 @@ describe('chargeback invariants over random usage, cards and adjustments', () =>
         const replay = replayStatement(db, final.id);
         expect(replay.identical).toBe(false);
         expect(replay.differences.some((d) => d.path.startsWith('result.lines['))).toBe(true);
-        const correction = correctStatement(db, final.id, 'late usage', 'alice', new Date('2025-06-05T00:00:00Z'));
+        const correction = correctStatement(db, final.id, 'late usage',
+          { user: 'alice', at: new Date('2025-06-05T00:00:00Z') });
         const card: RateCard = cardWithVersions({ ...generated, id, versions }, final.rateCard.versions);
         const recomputed = chargebackWithCard(db, card, query('tenant'), stored).totals;
         expect(correction.result.totals.total).toBe(dec(recomputed.total).minus(final.result.totals.total).toFixed(m));

@@ -8,7 +8,7 @@ import { meterMatchKey } from '../../electron/core/meters/catalog.ts';
 import { startSimulator, type RunningSimulator } from '../../electron/core/simulator/index.ts';
 import type { Core } from '../../electron/core/types.ts';
 import { OTHER_SERIES_KEY, type MeterRow, type UsagePeriod } from '../../electron/shared/domain.ts';
-import type { StackmeterError } from '../../electron/shared/result.ts';
+import { rejectionOf } from '../support/errors.ts';
 import * as helpers from './sync-helpers.ts';
 import { SECRET } from './sync-helpers.ts';
 
@@ -97,16 +97,6 @@ function sums(rows: Truth[], key: (r: Truth) => string): Map<string, { records: 
   return new Map([...groups].map(([k, g]) => [k, { records: g.length, quantity: sum(g) }]));
 }
 
-/** The error a core call fails with, whether it throws at once or rejects. */
-async function failure(call: () => unknown): Promise<StackmeterError> {
-  try {
-    await call();
-  } catch (err) {
-    return err as StackmeterError;
-  }
-  throw new Error('expected the call to fail');
-}
-
 describe('meter list', () => {
   it('counts records, exact quantities, subscriptions and the usage span of every meter, as the raw records say', async () => {
     const meters = await core['meters:list']();
@@ -179,7 +169,9 @@ describe('meter list', () => {
   });
 
   it('refuses a period that does not fall on whole days', async () => {
-    const err = await failure(() => core['meters:list']({ period: { from: '2026-11-12T05:00:00Z', to: '2026-11-14' } }));
+    const err = await rejectionOf(() => core['meters:list']({
+      period: { from: '2026-11-12T05:00:00Z', to: '2026-11-14' },
+    }));
     expect(err.code).toBe('INVALID_ARGUMENT');
     expect(err.message).toMatch(/whole days/);
   });
@@ -222,10 +214,10 @@ describe('meter detail', () => {
   });
 
   it('says which meter does not exist, and which stamp', async () => {
-    const err = await failure(() => core['meters:detail']({ meterId: 'ffffffff-0000-0000-0000-00000000ffff' }));
+    const err = await rejectionOf(() => core['meters:detail']({ meterId: 'ffffffff-0000-0000-0000-00000000ffff' }));
     expect(err.code).toBe('NOT_FOUND');
     expect(err.message).toContain('ffffffff-0000-0000-0000-00000000ffff');
-    const stamp = await failure(() => core['meters:detail']({ meterId: UNKNOWN_METER, stamp: 'nowhere' }));
+    const stamp = await rejectionOf(() => core['meters:detail']({ meterId: UNKNOWN_METER, stamp: 'nowhere' }));
     expect([stamp.code, stamp.message]).toEqual(['NOT_FOUND', expect.stringContaining('nowhere')]);
   });
 });
@@ -285,16 +277,16 @@ describe('meter series', () => {
     expectBucketsExact(series.buckets, series.series, records.filter(inPeriod(period)).filter(ofMeter(meter.meterId)),
       seconds(period.to));
 
-    const tooLong = await failure(() => core['meters:series']({
+    const tooLong = await rejectionOf(() => core['meters:series']({
       meterId: meter.meterId, bucket: 'hour', stackBy: 'tenant', period: { from: '2026-10-01', to: '2026-11-02' },
     }));
     expect([tooLong.code, tooLong.message]).toEqual(['INVALID_ARGUMENT', expect.stringMatching(/day buckets/)]);
     // Without a period the meter's cached span counts: the recording's 2019 hour makes it years long.
-    const cached = await failure(() => core['meters:series']({
+    const cached = await rejectionOf(() => core['meters:series']({
       meterId: 'B5C15376-6C94-4FDD-B655-1A69D138ACA3', bucket: 'hour', stackBy: 'tenant',
     }));
     expect(cached.code).toBe('INVALID_ARGUMENT');
-    const unaligned = await failure(() => core['meters:series']({
+    const unaligned = await rejectionOf(() => core['meters:series']({
       meterId: meter.meterId, bucket: 'day', stackBy: 'tenant', period,
     }));
     expect(unaligned.message).toMatch(/whole days/);

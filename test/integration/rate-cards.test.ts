@@ -15,7 +15,7 @@ import {
 import { STARTER_NOTE } from '../../electron/core/chargeback/starter-rate-card.ts';
 import { openCache } from '../../electron/core/cache/open.ts';
 import type { Adjustment, MeterRate, RateCardDraft } from '../../electron/shared/rating.ts';
-import { StackmeterError } from '../../electron/shared/result.ts';
+import { errorOf } from '../support/errors.ts';
 
 const actor = (at = '2026-11-20T10:00:00.000Z', user = 'alice'): Actor => ({ user, at: new Date(at) });
 const USD = { mode: 'half-even', point: 'line' } as const;
@@ -24,16 +24,6 @@ const flat = (meterId: string, unitPrice: string): MeterRate => ({
   meterId, consumedUnit: 'Hours', pricingUnit: 'Hours', conversion: { kind: 'none' },
   pricing: { kind: 'flat', unitPrice }, aggregation: 'subscription',
 });
-
-function failure(action: () => unknown): StackmeterError {
-  try {
-    action();
-  } catch (err) {
-    expect(err).toBeInstanceOf(StackmeterError);
-    return err as StackmeterError;
-  }
-  throw new Error('it succeeded');
-}
 
 let dir: string;
 let path: string;
@@ -68,11 +58,11 @@ describe('rate cards in the cache', () => {
     expect(copy.versions[0]!.meters).toEqual(starter.versions[0]!.meters);
     expect(copy.versions[0]!.note).toBe('Copied from "Lab-2026!" version 1.');
 
-    expect(failure(() => createRateCard(db, { name: 'LAB 2026', currency: 'USD', rounding: USD }, actor())))
+    expect(errorOf(() => createRateCard(db, { name: 'LAB 2026', currency: 'USD', rounding: USD }, actor())))
       .toMatchObject({ code: 'CONFLICT', message: 'A rate card named "Lab 2026" already exists; choose another name.' });
-    expect(failure(() => createRateCard(db, { name: 'X', currency: 'usd', rounding: USD }, actor())))
+    expect(errorOf(() => createRateCard(db, { name: 'X', currency: 'usd', rounding: USD }, actor())))
       .toMatchObject({ code: 'INVALID_ARGUMENT', message: expect.stringContaining('"usd" is not an ISO 4217') });
-    expect(failure(() => createRateCard(db, { name: 'Y', currency: 'USD', rounding: USD, from: { copyOf: 'nope' } },
+    expect(errorOf(() => createRateCard(db, { name: 'Y', currency: 'USD', rounding: USD, from: { copyOf: 'nope' } },
       actor()))).toMatchObject({ code: 'NOT_FOUND', message: 'There is no rate card with the ID "nope".' });
 
     expect(listRateCards(db).map((c) => [c.id, c.name, c.versions.map((v) => [v.version, v.status, v.meters])]))
@@ -82,7 +72,7 @@ describe('rate cards in the cache', () => {
         ['lab-2026-2', 'Lab-2026!', [[1, 'draft', 84]]],
       ]);
     expect(findRateCardByName(db, '  lab 2026 ').id).toBe('lab-2026');
-    expect(failure(() => findRateCardByName(db, 'Other'))).toMatchObject({
+    expect(errorOf(() => findRateCardByName(db, 'Other'))).toMatchObject({
       code: 'NOT_FOUND', message: 'There is no rate card named "Other".',
     });
     expect(getRateCard(db, 'copy')).toEqual(copy);
@@ -102,7 +92,7 @@ describe('rate cards in the cache', () => {
     ]);
     expect(getRateCard(db, card.id).versions[0]!.meters).toEqual(broken.meters);
 
-    const refused = failure(() => publishVersion(db, card.id, 1, 'go live', actor()));
+    const refused = errorOf(() => publishVersion(db, card.id, 1, 'go live', actor()));
     expect(refused.code).toBe('INVALID_ARGUMENT');
     expect(refused.message).toContain('meters[0].pricing.unitPrice: Must not be negative (got -1).');
     expect(getRateCard(db, card.id).versions[0]!.status).toBe('draft');
@@ -110,14 +100,14 @@ describe('rate cards in the cache', () => {
     const fixed = saveDraft(db, card.id, 1, { effectiveFrom: '2026-11-01', note: 'November prices',
       meters: [flat('aa-01', '0.5')] }, actor());
     expect(fixed.problems).toEqual([]);
-    expect(failure(() => publishVersion(db, card.id, 1, '  ', actor())).code).toBe('INVALID_ARGUMENT');
+    expect(errorOf(() => publishVersion(db, card.id, 1, '  ', actor())).code).toBe('INVALID_ARGUMENT');
     const published = publishVersion(db, card.id, 1, 'go live', actor('2026-11-20T11:30:00.123Z', 'bob'));
     expect(published.versions[0]).toMatchObject({ status: 'published', publishedAt: '2026-11-20T11:30:00Z' });
 
     // The engine refuses to change it, and so does the database whatever code tries.
-    expect(failure(() => saveDraft(db, card.id, 1, { effectiveFrom: '2026-11-01', meters: [] }, actor())).code)
+    expect(errorOf(() => saveDraft(db, card.id, 1, { effectiveFrom: '2026-11-01', meters: [] }, actor())).code)
       .toBe('CONFLICT');
-    expect(failure(() => deleteDraft(db, card.id, 1, actor())).code).toBe('CONFLICT');
+    expect(errorOf(() => deleteDraft(db, card.id, 1, actor())).code).toBe('CONFLICT');
     expect(() => db.prepare("UPDATE rate_card_versions SET meters = '[]' WHERE card_id = ?").run(card.id))
       .toThrow(/published rate card version cannot change/);
     expect(() => db.prepare('DELETE FROM rate_card_versions WHERE card_id = ?').run(card.id))
@@ -135,7 +125,7 @@ describe('rate cards in the cache', () => {
       message: 'Version 1 already takes effect on 2026-11-01; a new version must take effect after the last '
         + 'published one.',
     }]);
-    expect(failure(() => publishVersion(db, card.id, 2, 'cheaper', actor())).code).toBe('CONFLICT');
+    expect(errorOf(() => publishVersion(db, card.id, 2, 'cheaper', actor())).code).toBe('CONFLICT');
     saveDraft(db, card.id, 2, { effectiveFrom: '2026-12-01', meters: [flat('aa-01', '0.6')] }, actor());
     const third = saveDraft(db, card.id, null, { effectiveFrom: '2027-01-01', meters: [] }, actor());
     expect(deleteDraft(db, card.id, third.version, actor()).versions.map((v) => v.version)).toEqual([1, 2]);
@@ -194,16 +184,16 @@ describe('adjustments in the cache', () => {
   });
 
   it('refuses invalid adjustments, a second override of the same meter and scope, and changes without a reason', () => {
-    expect(failure(() => saveAdjustment(db, { ...markup, percent: '-3' }, 'x', actor()))).toMatchObject({
+    expect(errorOf(() => saveAdjustment(db, { ...markup, percent: '-3' }, 'x', actor()))).toMatchObject({
       code: 'INVALID_ARGUMENT', message: 'Adjustment "markup-t1" is not valid: percent: Must not be negative (got -3).',
     });
-    expect(failure(() => saveAdjustment(db, { ...markup, type: 'tax', percent: '120' } as Adjustment, 'x', actor())))
+    expect(errorOf(() => saveAdjustment(db, { ...markup, type: 'tax', percent: '120' } as Adjustment, 'x', actor())))
       .toMatchObject({ message: expect.stringContaining('percent: Must be at most 100 (got 120).') });
     saveAdjustment(db, override, 'lab discount', actor());
-    expect(failure(() => saveAdjustment(db, { ...override, id: 'again', meterId: 'fab6eb84500b4a09a8ca7358f8bbaea5' },
+    expect(errorOf(() => saveAdjustment(db, { ...override, id: 'again', meterId: 'fab6eb84500b4a09a8ca7358f8bbaea5' },
       'x', actor()))).toMatchObject({ code: 'CONFLICT', message: expect.stringContaining('"cheap-vm" already overrides') });
-    expect(failure(() => saveAdjustment(db, markup, ' ', actor())).code).toBe('INVALID_ARGUMENT');
-    expect(failure(() => removeAdjustment(db, 'nope', 'x', actor()))).toMatchObject({ code: 'NOT_FOUND' });
+    expect(errorOf(() => saveAdjustment(db, markup, ' ', actor())).code).toBe('INVALID_ARGUMENT');
+    expect(errorOf(() => removeAdjustment(db, 'nope', 'x', actor()))).toMatchObject({ code: 'NOT_FOUND' });
     expect(listAdjustments(db)).toEqual([override]);
     expect(listAudit(db, 0, 10).total).toBe(1);
   });
@@ -273,14 +263,14 @@ describe('rate card files against the cache', () => {
     const before = { cards: listRateCards(db), audit: listAudit(db, 0, 100).total };
     const csv = rateCardCsv(getRateCard(db, id), 1).text;
     const wrongCurrency = csv.replaceAll('Standard,USD', 'Standard,EUR');
-    expect(failure(() => importRateCard(db, wrongCurrency, 'csv', 'eur.csv', actor()))).toMatchObject({
+    expect(errorOf(() => importRateCard(db, wrongCurrency, 'csv', 'eur.csv', actor()))).toMatchObject({
       code: 'BAD_INPUT',
       message: 'eur.csv cannot be imported, nothing was written: rate card "Standard" bills in USD, the file in EUR',
     });
     const negative = csv.replace(/,flat,,,0\.005\r\n/, ',flat,,,-0.005\r\n');
-    expect(failure(() => importRateCard(db, negative, 'csv', 'neg.csv', actor())).message)
+    expect(errorOf(() => importRateCard(db, negative, 'csv', 'neg.csv', actor())).message)
       .toContain('line 2, column unit_price: Must not be negative (got -0.005).');
-    expect(failure(() => importRateCard(db, '{"format":"other"}', 'json', 'x.json', actor())).message)
+    expect(errorOf(() => importRateCard(db, '{"format":"other"}', 'json', 'x.json', actor())).message)
       .toMatch(/^x\.json cannot be imported, nothing was written: format /);
     expect({ cards: listRateCards(db), audit: listAudit(db, 0, 100).total }).toEqual(before);
   });

@@ -9,9 +9,9 @@ import { createCore } from '../../electron/core/index.ts';
 import type { Core } from '../../electron/core/types.ts';
 import { startServer } from '../../electron/server/server.ts';
 import type { AuditEntry, AuditVerification, RateCard, RateCardSummary } from '../../electron/shared/rating.ts';
-import { StackmeterError } from '../../electron/shared/result.ts';
 import { runCli } from '../support/cli.ts';
 import { download } from '../support/download.ts';
+import { rejectionOf } from '../support/errors.ts';
 import { quiet } from './sync-helpers.ts';
 
 const NOW = new Date('2026-11-22T10:11:12Z');
@@ -24,16 +24,6 @@ beforeAll(() => {
   dbPath = join(dir, 'cache.sqlite');
 });
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
-
-async function rejection(promise: Promise<unknown>): Promise<StackmeterError> {
-  try {
-    await promise;
-  } catch (err) {
-    expect(err).toBeInstanceOf(StackmeterError);
-    return err as StackmeterError;
-  }
-  throw new Error('it succeeded');
-}
 
 describe('the rates, adjustments and audit methods of the contract', () => {
   let core: Core;
@@ -48,11 +38,11 @@ describe('the rates, adjustments and audit methods of the contract', () => {
       rounding: { mode: 'half-up', point: 'line' } });
     const meter = { meterId: 'aa-01', consumedUnit: 'Hours', pricingUnit: 'Hours', conversion: { kind: 'none' },
       pricing: { kind: 'flat', unitPrice: 0.5 }, aggregation: 'subscription' };
-    const numeric = await rejection(call(core, 'rates:saveDraft', card.id, 1,
+    const numeric = await rejectionOf(call(core, 'rates:saveDraft', card.id, 1,
       { effectiveFrom: '2026-11-01', meters: [meter] } as never));
     expect(numeric.code).toBe('INVALID_ARGUMENT');
     expect(numeric.message).toContain('unitPrice');
-    const extra = await rejection(call(core, 'rates:saveDraft', card.id, 1,
+    const extra = await rejectionOf(call(core, 'rates:saveDraft', card.id, 1,
       { effectiveFrom: '2026-11-01', meters: [{ ...meter, pricing: { kind: 'flat', unitPrice: '1', bonus: 1 } }] } as
         never));
     expect(extra.code).toBe('INVALID_ARGUMENT');
@@ -62,13 +52,13 @@ describe('the rates, adjustments and audit methods of the contract', () => {
     expect(saved.problems).toEqual([{ path: 'meters[0].pricing.unitPrice', message: 'Must not be negative (got -0.5).' }]);
     await call(core, 'rates:saveDraft', card.id, 1, { effectiveFrom: '2026-11-01',
       meters: [{ ...meter, pricing: { kind: 'flat', unitPrice: '0.5' } }] } as never);
-    expect(await rejection(call(core, 'rates:publish', card.id, 1, ''))).toMatchObject({ code: 'INVALID_ARGUMENT' });
+    expect(await rejectionOf(call(core, 'rates:publish', card.id, 1, ''))).toMatchObject({ code: 'INVALID_ARGUMENT' });
     const published = await call(core, 'rates:publish', card.id, 1, 'November prices');
     expect(published.versions[0]).toMatchObject({ status: 'published', publishedAt: '2026-11-22T10:11:12Z' });
 
     await call(core, 'adjustments:save', { id: 'tax', label: 'VAT', scope: { kind: 'all' }, type: 'tax',
       percent: '20' }, 'law');
-    expect(await rejection(call(core, 'adjustments:save', { id: 'tax', label: 'VAT', scope: { kind: 'all' },
+    expect(await rejectionOf(call(core, 'adjustments:save', { id: 'tax', label: 'VAT', scope: { kind: 'all' },
       type: 'tax', percent: 20 } as never, 'law'))).toMatchObject({ code: 'INVALID_ARGUMENT' });
     expect(await call(core, 'adjustments:list')).toHaveLength(1);
     await call(core, 'meters:override', { meterId: 'aa-01', name: 'Widget hours' });

@@ -317,6 +317,9 @@ describe('events', () => {
     // The first chunk's progress reached the client while the call was still running, not when it returned.
     expect(arrivals[0]! - started).toBeLessThan(100);
     expect(arrivals[0]!).toBeLessThan(returned - 200);
+    // Gone from the server before the next test counts listeners: a terminated client is noticed asynchronously.
+    await client.terminate();
+    await expect.poll(() => testCore.listenerCount('bundles:progress')).toBe(0);
   });
 
   it('ends open event streams when the server closes, so stopping it does not hang', async () => {

@@ -54,7 +54,7 @@ afterAll(() => {
 });
 
 function create(at = '2026-12-02T08:00:00Z'): StatementDocument {
-  return createStatement(db, { period: PERIOD, rateCardId: card.id }, 'alice', new Date(at));
+  return createStatement(db, { period: PERIOD, rateCardId: card.id }, { user: 'alice', at: new Date(at) });
 }
 
 /** A statement's lines, adjustment lines and totals add up as any statement must. */
@@ -97,13 +97,13 @@ describe('statements: drafts and finalization', () => {
   });
 
   it('refuses to finalize before the period is over, or without a reason', () => {
-    expect(() => finalizeStatement(db, draft.id, 'month closed', 'bob', new Date('2026-11-20T00:00:00Z')))
+    expect(() => finalizeStatement(db, draft.id, 'month closed', { user: 'bob', at: new Date('2026-11-20T00:00:00Z') }))
       .toThrow(/not over yet/);
-    expect(() => finalizeStatement(db, draft.id, '  ', 'bob', AFTER)).toThrow(/reason/);
+    expect(() => finalizeStatement(db, draft.id, '  ', { user: 'bob', at: AFTER })).toThrow(/reason/);
   });
 
   it('finalizes: hashes inputs and lines, records who and why, and the database refuses any change after', () => {
-    const final = finalizeStatement(db, draft.id, 'month closed', 'bob', AFTER);
+    const final = finalizeStatement(db, draft.id, 'month closed', { user: 'bob', at: AFTER });
     expect(final).toMatchObject({ status: 'finalized', finalizedBy: 'bob', finalizedAt: AFTER.toISOString() });
     expect(final.hash).toBe(statementHash(final.inputHash, final.result));
     expect(listAudit(db, 0, 1).rows[0]).toMatchObject({ action: 'statement.finalize', reason: 'month closed' });
@@ -113,7 +113,7 @@ describe('statements: drafts and finalization', () => {
     expect(() => db.prepare("UPDATE statements SET document = '{}' WHERE id = ?").run(draft.id))
       .toThrow(/finalized statement cannot change/);
     expect(() => db.prepare('DELETE FROM statements WHERE id = ?').run(draft.id)).toThrow(/cannot be deleted/);
-    expect(() => finalizeStatement(db, draft.id, 'again', 'bob', AFTER)).toThrow(/already finalized/);
+    expect(() => finalizeStatement(db, draft.id, 'again', { user: 'bob', at: AFTER })).toThrow(/already finalized/);
     expect(listStatements(db).find((s) => s.id === draft.id)).toMatchObject({
       status: 'finalized', total: final.result.totals.total, currency: 'EUR', hash: final.hash,
     });
@@ -125,7 +125,7 @@ describe('statements: drafts and finalization', () => {
     const first = getStatement(db, 'ST-202610-0001');
     expect(again.inputHash).toBe(first.inputHash);
     expect(canonicalJson(hashedResult(again.result))).toBe(canonicalJson(hashedResult(first.result)));
-    const final = finalizeStatement(db, again.id, 'same month', 'carol', LATER);
+    const final = finalizeStatement(db, again.id, 'same month', { user: 'carol', at: LATER });
     expect(final.hash).toBe(first.hash);
     const blank = (d: StatementDocument): string => canonicalJson({
       ...d, id: '', createdAt: '', createdBy: '', finalizedAt: '', finalizedBy: '',
@@ -188,7 +188,7 @@ describe('statements: late usage and corrections', () => {
   });
 
   it('correctStatement holds only what changed, as lines that add up', () => {
-    const correction = correctStatement(db, original.id, 'late usage from east', 'dave', LATER);
+    const correction = correctStatement(db, original.id, 'late usage from east', { user: 'dave', at: LATER });
     expect(correction).toMatchObject({
       id: `${original.id}-C1`, kind: 'correction', correctsId: original.id, reason: 'late usage from east',
       status: 'draft', period: PERIOD, rateCard: { versions: [1, 2] },
@@ -205,25 +205,28 @@ describe('statements: late usage and corrections', () => {
     expect(correction.result.totals.usage)
       .toBe(dec(recomputed.usage).minus(original.result.totals.usage).toFixed(2));
     expect(correction.result.adjustmentLines.map((l) => l.adjustmentId).sort()).toEqual(['markup', 'vat']);
-    expect(() => correctStatement(db, original.id, 'again', 'dave', LATER)).toThrow(/still a draft/);
+    expect(() => correctStatement(db, original.id, 'again', { user: 'dave', at: LATER })).toThrow(/still a draft/);
   });
 
   it('a finalized correction replays as identical, and nothing is left to correct', () => {
-    const final = finalizeStatement(db, `${original.id}-C1`, 'approved', 'erin', LATER);
+    const final = finalizeStatement(db, `${original.id}-C1`, 'approved', { user: 'erin', at: LATER });
     expect(final.hash).toBe(statementHash(final.inputHash, final.result));
     expect(replayStatement(db, final.id).identical).toBe(true);
     const replay = replayStatement(db, original.id);
     expect(replay.identical).toBe(false);
     expect(replay.corrections).toEqual([final.id]);
-    expect(() => correctStatement(db, original.id, 'nothing', 'dave', LATER)).toThrow(/nothing to correct/);
-    expect(() => correctStatement(db, final.id, 'of a correction', 'dave', LATER)).toThrow(/is a correction/);
+    expect(() => correctStatement(db, original.id, 'nothing',
+      { user: 'dave', at: LATER })).toThrow(/nothing to correct/);
+    expect(() => correctStatement(db, final.id, 'of a correction',
+      { user: 'dave', at: LATER })).toThrow(/is a correction/);
   });
 
   it('a second correction holds only what changed after the first, adjustments included', () => {
     writeLateUsage('2', '2026-11-21T10:00:00Z');
     saveAdjustment(db, { id: 'setup', label: 'Setup fee', scope: { kind: 'tenant', tenantId: T2 }, type: 'one-time-fee',
       amount: '50', date: '2026-10-15' }, 'forgotten fee', actorAt('2026-12-21T00:00:00Z'));
-    const second = correctStatement(db, original.id, 'more late usage and a forgotten fee', 'dave', LATER);
+    const second = correctStatement(db, original.id, 'more late usage and a forgotten fee',
+      { user: 'dave', at: LATER });
     expect(second.id).toBe(`${original.id}-C2`);
     expectAddsUp(second.result);
     const vm = second.result.lines.filter((l) => matchKey(l.meterId) === matchKey(VM_HOURS));
@@ -234,7 +237,7 @@ describe('statements: late usage and corrections', () => {
     const first = getStatement(db, `${original.id}-C1`);
     expect(second.result.totals.total).toBe(dec(recomputed.total).minus(original.result.totals.total)
       .minus(first.result.totals.total).toFixed(2));
-    finalizeStatement(db, second.id, 'approved', 'erin', LATER);
+    finalizeStatement(db, second.id, 'approved', { user: 'erin', at: LATER });
     expect(replayStatement(db, second.id)).toMatchObject({ identical: true, corrections: [] });
     // The first correction, made again now, would hold the second's changes too: replay says so and points to it.
     const replayFirst = replayStatement(db, first.id);
@@ -279,10 +282,11 @@ function recomputedTotals(statement: StatementDocument): { usage: string; adjust
 describe('statements: errors', () => {
   it('names what is missing or wrong', () => {
     expect(() => getStatement(db, 'ST-209901-0001')).toThrow(/no statement "ST-209901-0001"/);
-    expect(() => createStatement(db, { period: PERIOD, rateCardId: 'missing' }, 'alice', AFTER)).toThrow(/no rate card/);
+    expect(() => createStatement(db, { period: PERIOD, rateCardId: 'missing' },
+      { user: 'alice', at: AFTER })).toThrow(/no rate card/);
     expect(() => createStatement(db, { period: { from: '2026-10-01', to: '2026-10-01' }, rateCardId: card.id },
-      'alice', AFTER)).toThrow(/must be after/);
+      { user: 'alice', at: AFTER })).toThrow(/must be after/);
     const draft = create();
-    expect(() => correctStatement(db, draft.id, 'why', 'dave', LATER)).toThrow(/is a draft/);
+    expect(() => correctStatement(db, draft.id, 'why', { user: 'dave', at: LATER })).toThrow(/is a draft/);
   });
 });

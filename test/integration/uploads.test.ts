@@ -109,6 +109,10 @@ describe('POST /api/uploads', () => {
     }).catch(() => null);
     // The server answers 413 at once; the client may see the socket closed instead, having promised more bytes.
     if (answer !== null) expect(answer.status).toBe(413);
+    // Either way, nothing of it was stored.
+    const stored = readdirSync(tmpdir()).filter((f) => f.startsWith('stackmeter-uploads-'))
+      .flatMap((f) => readdirSync(join(tmpdir(), f))).filter((n) => n.endsWith('-huge.smb'));
+    expect(stored).toEqual([]);
   });
 
   it('imports a usage file picked in the console, naming it as picked', async () => {

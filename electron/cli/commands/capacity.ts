@@ -1,14 +1,11 @@
-import { stat } from 'node:fs/promises';
-import { dirname, resolve } from 'node:path';
 import type {
   CapacityBasis, CapacityExportFormat, CapacityModel, CapacityQuery, CapacityReport, StoredCapacityModel,
 } from '../../shared/capacity.ts';
 import { StackmeterError } from '../../shared/result.ts';
-import { defaultExportDir } from '../../core/exports/usage-export.ts';
 import { call } from '../call.ts';
 import { EXIT, type CliContext, type Command, type OptionValues } from '../command.ts';
 import { groupDecimal, printList, textTable } from '../format.ts';
-import { moveExport, requiredOption, textOption } from '../options.ts';
+import { exportOutput, moveExport, requiredOption, textOption } from '../options.ts';
 import { granularityOption, periodOption, printFiles } from './chargeback.ts';
 
 // stackmeter capacity set | show | report | recover: the capacity model of a disconnected stamp (cores, yearly prices
@@ -233,8 +230,6 @@ function printReport(ctx: CliContext, r: CapacityReport): void {
   ctx.out(`Inputs SHA-256 ${r.inputHash}`);
 }
 
-const isDirectory = (path: string): Promise<boolean> => stat(path).then((s) => s.isDirectory(), () => false);
-
 export const capacityReportCommand: Command = {
   name: 'capacity report',
   summary: 'A stamp\'s capacity cost for a period, its utilisation and the cost allocated to tenants, with idle',
@@ -264,11 +259,10 @@ export const capacityReportCommand: Command = {
       return EXIT.ok;
     }
     if (format !== 'pdf' && format !== 'xlsx') throw invalid(`--format must be pdf or xlsx, not "${format}".`);
-    const target = out === undefined ? null : resolve(out);
-    const intoFolder = target !== null && await isDirectory(target);
-    const dir = target === null ? defaultExportDir(ctx.dbPath) : intoFolder ? target : dirname(target);
-    let file = await call(ctx.openCore({ exportDir: dir }), 'capacity:export', query, format as CapacityExportFormat);
-    if (target !== null && !intoFolder) file = await moveExport(file, target);
+    const output = await exportOutput(ctx.dbPath, out);
+    let file = await call(ctx.openCore({ exportDir: output.dir }), 'capacity:export', query,
+      format as CapacityExportFormat);
+    if (output.file !== null) file = await moveExport(file, output.file);
     printFiles(ctx, [file], `the capacity report of ${query.stamp}`);
     return EXIT.ok;
   },

@@ -1,16 +1,13 @@
-import { stat } from 'node:fs/promises';
-import { dirname, resolve } from 'node:path';
 import {
   ADJUSTMENTS_ROW_KEY, type ChargebackExportFormat, type ChargebackGrouping, type ChargebackQuery,
   type ChargebackResult, type PdfLayout, type WhatIfResult,
 } from '../../shared/chargeback.ts';
 import type { ExportResult, Granularity, UsagePeriod } from '../../shared/domain.ts';
 import { StackmeterError } from '../../shared/result.ts';
-import { defaultExportDir } from '../../core/exports/usage-export.ts';
 import { call } from '../call.ts';
 import { EXIT, type CliContext, type Command, type OptionValues } from '../command.ts';
 import { groupDecimal, textTable } from '../format.ts';
-import { listOption, moveExport, requiredOption, textOption, versionOption } from '../options.ts';
+import { exportOutput, listOption, moveExport, requiredOption, textOption, versionOption } from '../options.ts';
 import { findCard } from './rates.ts';
 import { parseGranularity } from './sync.ts';
 
@@ -105,25 +102,19 @@ function formatOf(options: OptionValues, out: string | undefined): 'table' | Cha
   return format as 'table' | ChargebackExportFormat;
 }
 
-const isDirectory = (path: string): Promise<boolean> => stat(path).then((s) => s.isDirectory(), () => false);
-
 /**
  * Where the files go: without --out, the exports folder beside the cache; into --out when it is a folder (or must be
  * one: a PDF per tenant), else to the file --out names (written beside it, then renamed).
  */
 async function outputOf(ctx: CliContext, out: string | undefined, perTenantPdf: boolean):
   Promise<{ dir: string; file: string | null }> {
-  if (out === undefined) return { dir: defaultExportDir(ctx.dbPath), file: null };
-  const target = resolve(out);
-  if (await isDirectory(target)) return { dir: target, file: null };
-  if (perTenantPdf) {
-    if (target.toLowerCase().endsWith('.pdf')) {
-      throw new StackmeterError('INVALID_ARGUMENT', '--format pdf writes one PDF per tenant: give --out a folder, or '
-        + 'add --combined for one PDF with a section per tenant.');
-    }
-    return { dir: target, file: null };
+  const output = await exportOutput(ctx.dbPath, out);
+  if (!perTenantPdf || output.file === null) return output;
+  if (output.file.toLowerCase().endsWith('.pdf')) {
+    throw new StackmeterError('INVALID_ARGUMENT', '--format pdf writes one PDF per tenant: give --out a folder, or '
+      + 'add --combined for one PDF with a section per tenant.');
   }
-  return { dir: dirname(target), file: target };
+  return { dir: output.file, file: null };
 }
 
 function filesWhat(format: ChargebackExportFormat, files: ExportResult[]): string {

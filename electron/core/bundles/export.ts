@@ -5,6 +5,7 @@ import * as connections from '../cache/connections.ts';
 import { isoFromUnix } from '../cache/iso.ts';
 import { ADJUSTMENTS_FILE_FORMAT } from '../chargeback/adjustment-files.ts';
 import { listAdjustments } from '../chargeback/adjustments-store.ts';
+import { storedAuditEntries } from '../chargeback/audit-log.ts';
 import { canonicalJson } from '../chargeback/canonical-json.ts';
 import { periodDays } from '../explore/period.ts';
 import { fileTimeStamp, writeExport } from '../exports/export-file.ts';
@@ -246,13 +247,10 @@ BundleEntry & { rows: number } {
 
 function auditEntry(db: Database.Database): BundleEntry & { rows: number } {
   const sink = new LineSink();
-  const rows = db.prepare('SELECT seq, at, user, action, subject, reason, details, prev_hash, hash FROM audit_log '
-    + 'ORDER BY seq').raw();
-  type Row = [number, string, string, string, string, string | null, string | null, string, string];
-  for (const r of rows.iterate() as IterableIterator<Row>) {
-    sink.push(`{"seq":${r[0]},"at":${text(r[1])},"user":${text(r[2])},"action":${text(r[3])},`
-      + `"subject":${text(r[4])},"reason":${text(r[5])},"details":${json(r[6])},"prevHash":${text(r[7])},`
-      + `"hash":${text(r[8])}}`);
+  for (const r of storedAuditEntries(db)) {
+    sink.push(`{"seq":${r.seq},"at":${text(r.at)},"user":${text(r.user)},"action":${text(r.action)},`
+      + `"subject":${text(r.subject)},"reason":${text(r.reason)},"details":${json(r.details)},`
+      + `"prevHash":${text(r.prevHash)},"hash":${text(r.hash)}}`);
   }
   return { name: AUDIT_NAME, bytes: sink.bytes(), rows: sink.lines };
 }

@@ -1,13 +1,11 @@
 import type Database from 'better-sqlite3';
 import type { CapacityCompleteness } from '../../shared/capacity.ts';
 import type { Granularity } from '../../shared/domain.ts';
-import { getCompleteness } from '../explore/completeness.ts';
+import { completenessOf } from '../explore/completeness.ts';
 import type { DayRange } from '../explore/period.ts';
 
 const HOUR = 3600;
 const DAY_HOURS = 24;
-/** getCompleteness looks at 93 days at most; longer periods are read in pieces of this many days. */
-const CHUNK_DAYS = 93;
 
 const dayText = (day: number): string => new Date(day * 86_400_000).toISOString().slice(0, 10);
 
@@ -22,28 +20,21 @@ export function capacityCompleteness(db: Database.Database, stamp: string, range
   const hours = (range.toDay - range.fromDay) * DAY_HOURS;
   const fromHour = range.fromDay * DAY_HOURS;
   const covered = new Uint8Array(hours);
-  let subscriptionGaps = 0;
-  let latestUsageHour: string | null = null;
-  let syncedThrough: string | null = null;
-  for (let day = range.fromDay; day < range.toDay; day += CHUNK_DAYS) {
-    const to = Math.min(range.toDay, day + CHUNK_DAYS);
-    const map = getCompleteness(db, { period: { from: dayText(day), to: dayText(to) }, stamp }, now);
-    const offset = (day - range.fromDay) * DAY_HOURS;
-    for (const row of map.rows) {
-      row.counts.forEach((n, i) => {
-        if (n === 0) return;
-        if (granularity === 'Daily') {
-          const start = Math.floor((offset + i) / DAY_HOURS) * DAY_HOURS;
-          covered.fill(1, start, start + DAY_HOURS);
-        } else {
-          covered[offset + i] = 1;
-        }
-      });
-    }
-    subscriptionGaps += map.gaps.filter((g) => g.subscriptionId !== null).length;
-    latestUsageHour = map.stamps[0]?.latestUsageHour ?? null;
-    syncedThrough = map.stamps[0]?.syncedThrough ?? null;
+  const map = completenessOf(db, { period: { from: dayText(range.fromDay), to: dayText(range.toDay) }, stamp }, now);
+  for (const row of map.rows) {
+    row.counts.forEach((n, i) => {
+      if (n === 0) return;
+      if (granularity === 'Daily') {
+        const start = Math.floor(i / DAY_HOURS) * DAY_HOURS;
+        covered.fill(1, start, start + DAY_HOURS);
+      } else {
+        covered[i] = 1;
+      }
+    });
   }
+  const subscriptionGaps = map.gaps.filter((g) => g.subscriptionId !== null).length;
+  const latestUsageHour = map.stamps[0]?.latestUsageHour ?? null;
+  const syncedThrough = map.stamps[0]?.syncedThrough ?? null;
   // Reported up to the end of the latest usage hour (of its day, for daily usage), and never beyond now.
   const latest = latestUsageHour === null ? null : Date.parse(latestUsageHour) / 1000 / HOUR;
   const reportedEnd = latest === null ? fromHour

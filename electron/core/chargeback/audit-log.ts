@@ -28,7 +28,8 @@ export interface AuditInput {
   details?: unknown;
 }
 
-interface AuditRow {
+/** One entry as stored: `details` is the canonical JSON text the hash covers (or null), not re-encoded. */
+export interface StoredAuditEntry {
   seq: number;
   at: string;
   user: string;
@@ -36,9 +37,12 @@ interface AuditRow {
   subject: string;
   reason: string | null;
   details: string | null;
-  prev_hash: string;
+  prevHash: string;
   hash: string;
 }
+
+/** The columns of audit_log (and imported_audit_log) as a StoredAuditEntry. */
+export const AUDIT_COLUMNS = 'seq, at, user, action, subject, reason, details, prev_hash AS prevHash, hash';
 
 /** The SHA-256 (hex) of an entry: canonical JSON of every field but the hash itself. */
 export function auditEntryHash(entry: Omit<AuditEntry, 'hash'>): string {
@@ -82,27 +86,25 @@ export function appendAudit(db: Database.Database, input: AuditInput, user: stri
   return db.inTransaction ? append() : db.transaction(append).immediate();
 }
 
-function toEntry(row: AuditRow): AuditEntry {
-  return {
-    seq: row.seq,
-    at: row.at,
-    user: row.user,
-    action: row.action as AuditAction,
-    subject: row.subject,
-    reason: row.reason,
-    details: row.details === null ? null : JSON.parse(row.details) as unknown,
-    prevHash: row.prev_hash,
-    hash: row.hash,
-  };
+/** Every entry of the cache's log as stored, oldest first. */
+export function storedAuditEntries(db: Database.Database): IterableIterator<StoredAuditEntry> {
+  return db.prepare(`SELECT ${AUDIT_COLUMNS} FROM audit_log ORDER BY seq`)
+    .iterate() as IterableIterator<StoredAuditEntry>;
+}
+
+/** A stored entry with its details parsed. */
+export function toAuditEntry(row: StoredAuditEntry): AuditEntry {
+  const details = row.details === null ? null : JSON.parse(row.details) as unknown;
+  return { ...row, action: row.action as AuditAction, details };
 }
 
 /** One block of entries, newest first, and how many there are in all. */
 export function listAudit(db: Database.Database, offset: number, limit: number):
 { rows: AuditEntry[]; total: number } {
-  const rows = db.prepare('SELECT * FROM audit_log ORDER BY seq DESC LIMIT ? OFFSET ?')
-    .all(limit, offset) as AuditRow[];
+  const rows = db.prepare(`SELECT ${AUDIT_COLUMNS} FROM audit_log ORDER BY seq DESC LIMIT ? OFFSET ?`)
+    .all(limit, offset) as StoredAuditEntry[];
   const total = db.prepare('SELECT count(*) FROM audit_log').pluck().get() as number;
-  return { rows: rows.map(toEntry), total };
+  return { rows: rows.map(toAuditEntry), total };
 }
 
 /**
@@ -138,37 +140,42 @@ string | null {
 const sentence = (text: string): string => text.charAt(0).toUpperCase() + text.slice(1);
 
 /**
- * Recomputes the chain from the first entry (chainBreak). The counter SQLite keeps for AUTOINCREMENT must also match
- * the last entry, which catches entries removed from the end. Stops at the first entry that fails and says what is
- * wrong with it.
+ * Recomputes the chain of these entries, oldest first, from entry 1 (chainBreak). Stops at the first entry that fails
+ * and says what is wrong with it. Shared by the cache's own log and a signer's imported one.
  */
-export function verifyAuditChain(db: Database.Database): AuditVerification {
+export function verifyAuditEntries(rows: Iterable<StoredAuditEntry>): AuditVerification {
   const expected = { seq: 1, prevHash: GENESIS_HASH };
   let entries = 0;
-  const broken = (seq: number, problem: string): AuditVerification =>
-    ({ intact: false, entries, brokenAt: seq, problem });
-
-  for (const row of db.prepare('SELECT * FROM audit_log ORDER BY seq').iterate() as IterableIterator<AuditRow>) {
+  for (const row of rows) {
     entries++;
     let entry: AuditEntry;
     try {
-      entry = toEntry(row);
+      entry = toAuditEntry(row);
     } catch {
-      return broken(row.seq, `Entry ${row.seq} has details that are not JSON.`);
+      return { intact: false, entries, brokenAt: row.seq, problem: `Entry ${row.seq} has details that are not JSON.` };
     }
     const problem = chainBreak(entry, expected, false);
-    if (problem !== null) return broken(row.seq, sentence(problem));
+    if (problem !== null) return { intact: false, entries, brokenAt: row.seq, problem: sentence(problem) };
     expected.prevHash = row.hash;
     expected.seq++;
   }
-  const expectedSeq = expected.seq;
+  return { intact: true, entries, brokenAt: null, problem: null };
+}
+
+/**
+ * Verifies the cache's log (verifyAuditEntries). The counter SQLite keeps for AUTOINCREMENT must also match the last
+ * entry, which catches entries removed from the end.
+ */
+export function verifyAuditChain(db: Database.Database): AuditVerification {
+  const chain = verifyAuditEntries(storedAuditEntries(db));
+  if (!chain.intact) return chain;
+  const first = chain.entries + 1;
   const counter = db.prepare("SELECT seq FROM sqlite_sequence WHERE name = 'audit_log'").pluck()
     .get() as number | undefined;
-  if (counter !== undefined && counter > expectedSeq - 1) {
-    const first = expectedSeq;
-    return broken(first, counter === first
+  if (counter !== undefined && counter >= first) {
+    return { intact: false, entries: chain.entries, brokenAt: first, problem: counter === first
       ? `Entry ${first} is missing: the log had ${counter} entries, the file holds ${first - 1}.`
-      : `Entries ${first} to ${counter} are missing: the log had ${counter} entries, the file holds ${first - 1}.`);
+      : `Entries ${first} to ${counter} are missing: the log had ${counter} entries, the file holds ${first - 1}.` };
   }
-  return { intact: true, entries, brokenAt: null, problem: null };
+  return chain;
 }

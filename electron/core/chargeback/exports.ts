@@ -60,7 +60,7 @@ export function unsavedStatement(db: Database.Database, query: ChargebackQuery, 
   const input = {
     period: query.period, rateCardId: query.rateCardId, stamps: query.stamps, granularity: query.granularity,
   };
-  return db.transaction(() => draftStatement(db, input, unsavedDraftId(period), actor.user, actor.at))();
+  return db.transaction(() => draftStatement(db, input, unsavedDraftId(period), actor))();
 }
 
 /**

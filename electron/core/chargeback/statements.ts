@@ -189,7 +189,7 @@ StatementDocument {
  * A period's usage rated with a stored card and the stored adjustments, as a draft statement named `id`, not saved:
  * createStatement saves it under the next free ID, and a chargeback exported as PDF or FOCUS is one never saved.
  */
-export function draftStatement(db: Database.Database, input: StatementInput, id: string, user: string, now: Date):
+export function draftStatement(db: Database.Database, input: StatementInput, id: string, { user, at: now }: Actor):
 StatementDocument {
   const run = statementRun(db, input);
   return withResult(db, {
@@ -199,10 +199,10 @@ StatementDocument {
 }
 
 /** Rates a period with a stored card and the stored adjustments and keeps it as a draft statement. */
-export function createStatement(db: Database.Database, input: StatementInput, user: string, now: Date):
+export function createStatement(db: Database.Database, input: StatementInput, { user, at: now }: Actor):
 StatementDocument {
   return db.transaction(() => {
-    const doc = draftStatement(db, input, nextStatementId(db, periodOf(input.period).period.from), user, now);
+    const doc = draftStatement(db, input, nextStatementId(db, periodOf(input.period).period.from), { user, at: now });
     insert(db, doc);
     appendAudit(db, {
       action: 'statement.create', subject: subject(doc.id), reason: null,
@@ -220,7 +220,7 @@ StatementDocument {
  * against the statement it corrects), sets its hash and makes it immutable, with an audit entry giving the reason. A
  * statement whose period has not ended yet is refused: usage still arrives for it.
  */
-export function finalizeStatement(db: Database.Database, id: string, reason: string, user: string, now: Date):
+export function finalizeStatement(db: Database.Database, id: string, reason: string, { user, at: now }: Actor):
 StatementDocument {
   const why = requireReason(reason, 'finalizing');
   return db.transaction(() => {
@@ -301,7 +301,7 @@ export function replayStatement(db: Database.Database, id: string, actor?: Actor
  * and adjustments) minus what it and its finalized corrections already hold, as lines. Refused (CONFLICT) when there
  * is nothing to correct, when a draft correction of it is still open, or for a draft or a correction.
  */
-export function correctStatement(db: Database.Database, id: string, reason: string, user: string, now: Date):
+export function correctStatement(db: Database.Database, id: string, reason: string, { user, at: now }: Actor):
 StatementDocument {
   const why = requireReason(reason, 'the correction');
   return db.transaction(() => {

@@ -28,12 +28,19 @@ interface Stamp {
  */
 export function getCompleteness(db: Database.Database, query: CompletenessQuery, now: Date): Completeness {
   const { from, to } = periodSeconds(query.period);
-  const fromHour = from / HOUR;
   const hours = (to - from) / HOUR;
   if (hours > MAX_COMPLETENESS_DAYS * 24) {
     throw new StackmeterError('INVALID_ARGUMENT',
       `The period covers ${formatDays(hours)} days; the completeness map shows at most ${MAX_COMPLETENESS_DAYS} days.`);
   }
+  return completenessOf(db, query, now);
+}
+
+/** getCompleteness of a period of any length: the 93-day bound is the map's, not the data's (capacity reports). */
+export function completenessOf(db: Database.Database, query: CompletenessQuery, now: Date): Completeness {
+  const { from, to } = periodSeconds(query.period);
+  const fromHour = from / HOUR;
+  const hours = (to - from) / HOUR;
   const only = query.stamp === undefined ? null : getStored(db, query.stamp);
   const stamps: Stamp[] = only
     ? [{ id: only.id, name: only.name }]

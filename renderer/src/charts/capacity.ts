@@ -1,5 +1,5 @@
 import {
-  CategoryScale, Chart, type ChartData, type ChartOptions, Filler, LineController, LineElement, PointElement,
+  Chart, type ChartData, type ChartOptions, Filler, LineController, LineElement, PointElement,
   type TooltipItem,
 } from 'chart.js';
 import type { CapacityReport } from '../../../electron/shared/capacity.ts';
@@ -10,7 +10,7 @@ import './register.ts';
 // The Capacity view's charts: the daily utilisation as a line (a day without usage is a gap, not 0 %), and the cost
 // allocated per tenant as bars with the idle line drawn apart (slate grey with a dark outline, last) so it is never
 // read as a tenant.
-Chart.register(CategoryScale, LineController, LineElement, PointElement, Filler);
+Chart.register(LineController, LineElement, PointElement, Filler);
 
 export const IDLE_LABEL = 'Idle / unallocated';
 export const IDLE_COLOR = '#94a3b8';

@@ -1,13 +1,10 @@
-import { CategoryScale, Chart, type ChartData, type ChartEvent, type ChartOptions, type TooltipItem } from 'chart.js';
+import type { ChartData, ChartEvent, ChartOptions, TooltipItem } from 'chart.js';
 import {
   OTHER_SERIES_KEY, type SeriesBucket, type UsageFilter, type UsagePeriod, type UsageSeries,
 } from '../../../electron/shared/domain.ts';
 import { formatDecimalString, parseDecimal } from '../format/numbers.ts';
 import { OTHER_COLOR, SERIES_COLORS } from './palette.ts';
 import './register.ts';
-
-// Buckets are labelled with their UTC start as text, so the axis reads in UTC whatever the viewer's time zone.
-Chart.register(CategoryScale);
 
 /** Twelve stack members: the qualitative palette plus two more, so that no two members share a colour. */
 const MEMBER_COLORS = [...SERIES_COLORS, '#d37295', '#a0cbe8'] as const;
@@ -177,6 +174,7 @@ export function buildMeterSeriesChart(series: UsageSeries, onSelect: (bar: Selec
       if (target) target.style.cursor = elements.length > 0 ? 'pointer' : 'default';
     },
     scales: {
+      // Buckets are labelled with their UTC start as text, so the axis reads in UTC whatever the viewer's time zone.
       x: {
         type: 'category',
         stacked: true,

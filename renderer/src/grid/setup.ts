@@ -51,6 +51,11 @@ export function utcTimeColumn<T>(colDef: ColDef<T> & { headerName: string }, dat
   };
 }
 
+/** The key pressed in a grid cell: AG Grid types a cell's browser event as any Event. */
+export function cellKey(event: { event?: Event | null }): string | undefined {
+  return (event.event as KeyboardEvent | null | undefined)?.key;
+}
+
 /** A right-aligned count column formatted in the user's locale. */
 export function countColumn<T>(colDef: ColDef<T>): ColDef<T> {
   return {

@@ -8,6 +8,7 @@ import { deliverExports } from '../api/download.ts';
 import { errorMessage } from '../api/errors.ts';
 import type { ScopeNames } from '../components/adjustments/adjustmentForm.ts';
 import { meterKey } from '../components/rates/rateRows.ts';
+import { latestLoad } from './latestLoad.ts';
 
 /** A tenant or subscription the cache has usage of, for the scope picker. */
 export interface ScopeChoice {
@@ -83,17 +84,12 @@ export const useAdjustmentsStore = defineStore('adjustments', () => {
     return meterNames.value.get(meterKey(id)) ?? null;
   }
 
+  const run = latestLoad(loading, error);
   async function load(): Promise<void> {
-    loading.value = true;
-    try {
-      list.value = await api['adjustments:list']();
-      error.value = null;
+    await run(() => api['adjustments:list'](), (value) => {
+      list.value = value;
       loaded.value = true;
-    } catch (err) {
-      error.value = errorMessage(err);
-    } finally {
-      loading.value = false;
-    }
+    });
   }
 
   /**

@@ -14,6 +14,7 @@ import {
 } from '../components/rates/rateRows.ts';
 import { utcDate } from '../format/time.ts';
 import { useAppStore } from './app.ts';
+import { latestLoad } from './latestLoad.ts';
 
 /**
  * Rate cards: the list, the card and version open in the editor, and the editor's rows (the meter catalog joined
@@ -157,18 +158,13 @@ export const useRateCardsStore = defineStore('rateCards', () => {
   const effectiveFromProblem = computed(() => problemList.value.find((p) => p.field === 'effectiveFrom')?.message
     ?? null);
 
+  const run = latestLoad(loading, error);
   async function load(): Promise<void> {
-    loading.value = true;
-    try {
-      cards.value = await api['rates:list']();
-      error.value = null;
+    await run(() => api['rates:list'](), (value) => {
+      cards.value = value;
       loaded.value = true;
-      if (card.value && !cards.value.some((c) => c.id === card.value?.id)) close();
-    } catch (err) {
-      error.value = errorMessage(err);
-    } finally {
-      loading.value = false;
-    }
+      if (card.value && !value.some((c) => c.id === card.value?.id)) close();
+    });
   }
 
   async function loadCatalog(): Promise<void> {

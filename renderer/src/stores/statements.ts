@@ -7,6 +7,7 @@ import type { ExportResult } from '../../../electron/shared/domain.ts';
 import { api } from '../api/client.ts';
 import { deliverExports } from '../api/download.ts';
 import { errorMessage } from '../api/errors.ts';
+import { latestLoad } from './latestLoad.ts';
 
 /**
  * Statements: the list, the one open, its replay, and the audited actions on it (finalize, correct) and its exports.
@@ -66,43 +67,25 @@ export const useStatementsStore = defineStore('statements', () => {
   /** "Verify all": one replay per finalized statement, in the list's order, as they come in; null before a run. */
   const verifications = shallowRef<Verification[] | null>(null);
   const verifyingAll = ref(false);
-  let latestOpen = 0;
 
+  const run = latestLoad(loading, error);
   async function load(): Promise<void> {
-    loading.value = true;
-    try {
-      list.value = await api['statements:list']();
-      error.value = null;
+    await run(() => api['statements:list'](), (value) => {
+      list.value = value;
       loaded.value = true;
-    } catch (err) {
-      error.value = errorMessage(err);
-    } finally {
-      loading.value = false;
-    }
+    });
   }
 
+  // Closing (null) goes through the same latest-call guard, so a statement still loading never reopens after it.
+  const runOpen = latestLoad(opening, openError);
   async function open(id: string | null): Promise<void> {
-    const request = ++latestOpen;
     replay.value = null;
     replayError.value = null;
-    if (id === null) {
-      doc.value = null;
-      openError.value = null;
-      return;
-    }
-    opening.value = true;
-    try {
-      const opened = await api['statements:get'](id);
-      if (request !== latestOpen) return;
+    await runOpen(async () => (id === null ? null : api['statements:get'](id)), (opened) => {
       doc.value = opened;
-      openError.value = null;
-    } catch (err) {
-      if (request !== latestOpen) return;
+    }, () => {
       doc.value = null;
-      openError.value = errorMessage(err);
-    } finally {
-      if (request === latestOpen) opening.value = false;
-    }
+    });
   }
 
   /** Recomputes the open draft, hashes it and makes it immutable, with the reason for the audit log. */

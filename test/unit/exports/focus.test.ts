@@ -221,6 +221,7 @@ describe('FOCUS CSV', () => {
     for (const name of names) expect(name.startsWith("'=HYPERLINK(")).toBe(true);
     expect(sum(data.map((r) => r[at('BilledCost')]!.text))).toBe(doc.result.totals.total);
     const details = data.map((r) => r[at('SkuPriceDetails')]!.text).filter((t) => t !== '');
+    expect(details.length).toBeGreaterThan(0);
     for (const json of details) expect(JSON.parse(json)).toHaveProperty('x_Pricing');
   });
 });

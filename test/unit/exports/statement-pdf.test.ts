@@ -45,6 +45,7 @@ describe('statement PDF definition', () => {
   });
 
   it('prints every line with meter name and ID, both quantities and units, price and amount', () => {
+    expect(doc.result.lines.length).toBeGreaterThan(0);
     for (const line of doc.result.lines) {
       expect(all).toContain(line.meterId);
       if (line.meterName) expect(all).toContain(line.meterName);
@@ -74,6 +75,8 @@ describe('statement PDF definition', () => {
   });
 
   it('prints adjustment lines, per tenant totals and the order adjustments apply in', () => {
+    expect(doc.result.adjustmentLines.length).toBeGreaterThan(0);
+    expect(doc.result.totals.byTenant.length).toBeGreaterThan(0);
     for (const a of doc.result.adjustmentLines) {
       expect(all).toContain(a.label);
       expect(all).toContain(a.detail);
